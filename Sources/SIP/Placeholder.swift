@@ -1,0 +1,1 @@
+public enum SIPVersionInfo { public static let name = "SIP/2.0" }
