@@ -1,1 +1,0 @@
-// Capacity and cost planning.
