@@ -17,7 +17,8 @@ public struct ServiceLevelTarget: Hashable, Sendable, Codable, CustomStringConve
         self.seconds = seconds
     }
 
-    /// Parses `0.8/20`, `80/20` or `80%/20s`. A share above 1 is read as a percentage.
+    /// Parses `0.8/20`, `80/20` or `80%/20s`. A whole number above 1 is read as a percentage;
+    /// 100% or more is out of range.
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
@@ -34,6 +35,11 @@ public struct ServiceLevelTarget: Hashable, Sendable, Codable, CustomStringConve
             throw PlanningError.invalidInput(
                 source: "service-level target", line: nil,
                 message: "'\(text)' should be SHARE/SECONDS, e.g. 0.8/20 or 80/20")
+        }
+        if !percent, fraction > 1, fraction < 100, fraction != fraction.rounded() {
+            throw PlanningError.invalidInput(
+                source: "service-level target", line: nil,
+                message: "'\(text)' is ambiguous: write a share such as 0.8/20, or a percentage such as 80/20 or 1.5%/20")
         }
         if percent || fraction > 1 { fraction /= 100 }
         try self.init(fraction: fraction, seconds: seconds)
