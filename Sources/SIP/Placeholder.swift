@@ -1,1 +1,0 @@
-public enum SIPVersionInfo { public static let name = "SIP/2.0" }

@@ -1,0 +1,268 @@
+/// Why a message was refused, and how to answer it.
+public struct SIPParseError: Error, Sendable, CustomStringConvertible {
+    /// The status a UAS answers a request with (400, 505, 513, …), or nil
+    /// when the message is to be dropped silently (any bad response, or
+    /// a request too broken to answer).
+    public var status: Int?
+    /// What was wrong, for the reason phrase and the log.
+    public var reason: String
+    /// Whether the message was a request.
+    public var isRequest: Bool
+    /// The header fields read before the error, to build a response from
+    /// (Via, From, To, Call-ID and CSeq are copied as received).
+    public var headers: SIPHeaders
+
+    public var description: String {
+        "\(status.map(String.init) ?? "drop"): \(reason)"
+    }
+}
+
+/// Parses SIP messages from bytes (RFC 3261 §7, §18.3).
+///
+/// A datagram may carry a message without Content-Length (the body is the
+/// rest of the datagram) and may carry trailing bytes after the body, which
+/// are ignored. A stream message must carry Content-Length; framing it is the
+/// job of ``SIPStreamFramer``.
+public struct SIPMessageParser: Sendable {
+    /// Limits that keep a hostile peer from costing memory or time.
+    public struct Limits: Sendable {
+        /// The largest message accepted, headers and body.
+        public var maxMessageSize: Int = 65_535
+        /// The most header fields a message may have.
+        public var maxHeaderFields: Int = 128
+        /// The longest single header field value.
+        public var maxHeaderLength: Int = 8_192
+        public init() {}
+    }
+
+    public var limits: Limits
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    /// Parses one message from a datagram (or a framed stream message when
+    /// `fromStream` is true, where Content-Length is required).
+    public func parse(_ bytes: [UInt8], fromStream: Bool = false) throws(SIPParseError) -> SIPMessage {
+        var state = ParseState(bytes: bytes)
+        return try state.run(limits: limits, fromStream: fromStream)
+    }
+}
+
+private struct ParseState {
+    let b: [UInt8]
+    var i = 0
+    var isRequest = true
+    var fields: [SIPHeaders.Field] = []
+
+    init(bytes: [UInt8]) { b = bytes }
+
+    func fail(_ status: Int?, _ reason: String) -> SIPParseError {
+        SIPParseError(status: isRequest ? status : nil, reason: reason, isRequest: isRequest, headers: SIPHeaders(fields))
+    }
+
+    /// The index of the CR or LF that ends the line starting at `from`.
+    func lineEnd(from: Int) -> Int? {
+        var j = from
+        while j < b.count {
+            let c = b[j]
+            if c == ASCII.cr || c == ASCII.lf { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    /// The index after the line terminator at `at` (CRLF, or a bare LF or CR).
+    func afterTerminator(_ at: Int) -> Int {
+        if b[at] == ASCII.cr, at + 1 < b.count, b[at + 1] == ASCII.lf { return at + 2 }
+        return at + 1
+    }
+
+    mutating func run(limits: SIPMessageParser.Limits, fromStream: Bool) throws(SIPParseError) -> SIPMessage {
+        let n = b.count
+        while i < n, b[i] == ASCII.cr || b[i] == ASCII.lf { i += 1 }
+        guard i < n else { throw SIPParseError(status: nil, reason: "empty message", isRequest: false, headers: SIPHeaders()) }
+        isRequest = !(n - i >= 4 && ASCII.lower(b[i]) == 115 && ASCII.lower(b[i + 1]) == 105 && ASCII.lower(b[i + 2]) == 112 && b[i + 3] == ASCII.slash)
+        guard n <= limits.maxMessageSize else { throw fail(513, "Message Too Large") }
+
+        guard let firstEnd = lineEnd(from: i) else { throw fail(nil, "no end of start line") }
+        let startLineRange = i..<firstEnd
+        i = afterTerminator(firstEnd)
+
+        try readHeaderFields(limits: limits)
+        let startLine = try parseStartLine(startLineRange)
+
+        // Routing headers, eagerly.
+        var via: [SIPVia] = []
+        var from: SIPNameAddress?, to: SIPNameAddress?, callID: String?, cseq: SIPCSeq?
+        var maxForwards: Int?, contentLength: Int?
+        var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
+        var seenContentType = false
+        for f in fields {
+            do throws(SIPSyntaxError) {
+                switch f.name.canonical {
+                case "via":
+                    via.append(contentsOf: try SIPVia.parseList(f.value))
+                case "from":
+                    guard from == nil else { throw SIPSyntaxError.duplicate }
+                    from = try SIPNameAddress(f.value)
+                case "to":
+                    guard to == nil else { throw SIPSyntaxError.duplicate }
+                    to = try SIPNameAddress(f.value)
+                case "call-id":
+                    guard callID == nil else { throw SIPSyntaxError.duplicate }
+                    guard !f.value.isEmpty, !f.value.utf8.contains(where: { $0 <= 32 }) else { throw SIPSyntaxError.expected("Call-ID word") }
+                    callID = f.value
+                case "cseq":
+                    guard cseq == nil else { throw SIPSyntaxError.duplicate }
+                    cseq = try SIPCSeq(f.value)
+                case "max-forwards":
+                    guard maxForwards == nil else { throw SIPSyntaxError.duplicate }
+                    var s = ByteScanner(f.value)
+                    guard let v = s.number(maxDigits: 3), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
+                    maxForwards = Int(v)
+                case "content-length":
+                    guard contentLength == nil else { throw SIPSyntaxError.duplicate }
+                    var s = ByteScanner(f.value)
+                    guard let v = s.number(maxDigits: 9), s.atEnd else { throw SIPSyntaxError.expected("Content-Length number") }
+                    contentLength = Int(v)
+                case "content-type":
+                    guard !seenContentType else { throw SIPSyntaxError.duplicate }
+                    seenContentType = true
+                case "contact":
+                    if f.value != "*" { contacts.append(contentsOf: try SIPNameAddress.parseList(f.value)) }
+                case "route":
+                    routes.append(contentsOf: try SIPNameAddress.parseList(f.value))
+                case "record-route":
+                    recordRoutes.append(contentsOf: try SIPNameAddress.parseList(f.value))
+                default:
+                    break
+                }
+            } catch {
+                throw fail(400, "Bad \(f.name.spelling) header: \(error)")
+            }
+        }
+        guard !via.isEmpty else { throw fail(400, "Missing Via header") }
+        guard let from else { throw fail(400, "Missing From header") }
+        guard let to else { throw fail(400, "Missing To header") }
+        guard let callID else { throw fail(400, "Missing Call-ID header") }
+        guard let cseq else { throw fail(400, "Missing CSeq header") }
+
+        // Body.
+        let available = n - i
+        var body: [UInt8]
+        if let contentLength {
+            guard contentLength <= available else {
+                throw fail(400, "Content-Length \(contentLength) larger than the \(available) bytes received")
+            }
+            body = contentLength == 0 ? [] : Array(b[i..<(i + contentLength)])
+        } else {
+            guard !fromStream else { throw fail(400, "Missing Content-Length on a stream transport") }
+            body = available == 0 ? [] : Array(b[i..<n])
+        }
+        _ = body.count
+        return SIPMessage(
+            startLine: startLine, headers: SIPHeaders(fields), body: body, via: via, from: from, to: to,
+            callID: callID, cseq: cseq, maxForwards: maxForwards, contacts: contacts, routes: routes,
+            recordRoutes: recordRoutes)
+    }
+
+    mutating func readHeaderFields(limits: SIPMessageParser.Limits) throws(SIPParseError) {
+        let n = b.count
+        fields.reserveCapacity(16)
+        while i < n {
+            let c = b[i]
+            if c == ASCII.cr || c == ASCII.lf {
+                i = afterTerminator(i)
+                return
+            }
+            guard fields.count < limits.maxHeaderFields else { throw fail(513, "Too many header fields") }
+            let nameStart = i
+            while i < n, CharacterClasses.isToken(b[i]) { i += 1 }
+            let nameEnd = i
+            while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
+            guard nameEnd > nameStart, i < n, b[i] == ASCII.colon else { throw fail(400, "Malformed header line") }
+            i += 1
+            while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
+            // The value, with folded continuation lines joined by one space.
+            var valueStart = i
+            guard var end = lineEnd(from: i) else {
+                // A last header line without CRLF: take it to the end.
+                let value = trimmed(valueStart, n)
+                fields.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
+                i = n
+                return
+            }
+            var next = afterTerminator(end)
+            var value: String
+            if next < n, ASCII.isWhitespace(b[next]) {
+                var joined: [UInt8] = []
+                while true {
+                    var e = end
+                    while e > valueStart, ASCII.isWhitespace(b[e - 1]) { e -= 1 }
+                    if valueStart < e {
+                        if !joined.isEmpty { joined.append(ASCII.space) }
+                        joined.append(contentsOf: b[valueStart..<e])
+                    }
+                    guard next < n, ASCII.isWhitespace(b[next]) else { break }
+                    valueStart = next
+                    while valueStart < n, ASCII.isWhitespace(b[valueStart]) { valueStart += 1 }
+                    guard let e2 = lineEnd(from: valueStart) else { end = n; next = n; continue }
+                    end = e2
+                    next = afterTerminator(end)
+                    guard joined.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
+                }
+                value = String(decoding: joined, as: UTF8.self)
+            } else {
+                value = trimmed(valueStart, end)
+            }
+            guard value.utf8.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
+            fields.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
+            i = next
+        }
+    }
+
+    func trimmed(_ start: Int, _ end: Int) -> String {
+        var e = end
+        while e > start, ASCII.isWhitespace(b[e - 1]) { e -= 1 }
+        return String(decoding: b[start..<e], as: UTF8.self)
+    }
+
+    func parseStartLine(_ r: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {
+        var s = ByteScanner(b, from: r.lowerBound, to: r.upperBound)
+        if !isRequest {
+            guard let v = s.token(), s.consume(ASCII.slash), s.token() != nil else { throw fail(nil, "bad status line") }
+            _ = v
+            guard s.consume(ASCII.space) else { throw fail(nil, "bad status line") }
+            let codeStart = s.index
+            let code = s.number(maxDigits: 3)
+            guard let code, s.index - codeStart == 3, (100...699).contains(code) else { throw fail(nil, "bad status code") }
+            if s.peek != nil && !s.consume(ASCII.space) { throw fail(nil, "bad status line") }
+            return .response(status: Int(code), reason: s.string(s.index..<s.end))
+        }
+        guard let m = s.token(), s.consume(ASCII.space) else { throw fail(400, "Bad request line") }
+        let method = SIPMethod(s.string(m))
+        // Request-URI: no white space, no '<'.
+        let uriStart = s.index
+        while let c = s.peek, c != ASCII.space { s.index += 1 }
+        let uriRange = uriStart..<s.index
+        guard !uriRange.isEmpty, s.consume(ASCII.space) else { throw fail(400, "Bad request line") }
+        let versionRange = s.index..<s.end
+        let version = s.string(versionRange)
+        guard !version.isEmpty, !version.utf8.contains(ASCII.space) else { throw fail(400, "Bad request line") }
+        guard version.caseInsensitiveEquals("SIP/2.0") else {
+            if version.utf8.count > 4, String(version.prefix(4)).caseInsensitiveEquals("SIP/") { throw fail(505, "Version Not Supported") }
+            throw fail(400, "Bad request line")
+        }
+        var us = ByteScanner(b, from: uriRange.lowerBound, to: uriRange.upperBound)
+        let uri: SIPURI
+        do throws(SIPSyntaxError) {
+            uri = try SIPURI.parse(&us, addrSpec: false)
+            guard us.atEnd else { throw SIPSyntaxError.trailingCharacters("Request-URI") }
+        } catch {
+            throw fail(400, "Bad Request-URI: \(error)")
+        }
+        if uri.headers != nil { throw fail(400, "Bad Request-URI: headers are not allowed") }
+        return .request(method: method, uri: uri)
+    }
+}

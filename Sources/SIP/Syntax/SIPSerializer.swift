@@ -1,0 +1,38 @@
+extension SIPMessage {
+    /// The message as bytes, ready for the wire.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + body.count)
+        write(into: &out)
+        return out
+    }
+
+    /// Appends the message to `out`: start line, header fields as they are
+    /// held (names as spelled), an empty line, and the body.
+    public func write(into out: inout [UInt8]) {
+        switch startLine {
+        case .request(let method, let uri):
+            out.append(contentsOf: method.rawValue.utf8)
+            out.append(ASCII.space)
+            uri.write(into: &out)
+            out.append(ASCII.space)
+            out.append(contentsOf: "SIP/2.0\r\n".utf8)
+        case .response(let status, let reason):
+            out.append(contentsOf: "SIP/2.0 ".utf8)
+            out.append(UInt8(48 + status / 100))
+            out.append(UInt8(48 + status / 10 % 10))
+            out.append(UInt8(48 + status % 10))
+            out.append(ASCII.space)
+            out.append(contentsOf: reason.utf8)
+            out.append(contentsOf: [ASCII.cr, ASCII.lf])
+        }
+        for f in headers {
+            out.append(contentsOf: f.name.spelling.utf8)
+            out.append(contentsOf: [ASCII.colon, ASCII.space])
+            out.append(contentsOf: f.value.utf8)
+            out.append(contentsOf: [ASCII.cr, ASCII.lf])
+        }
+        out.append(contentsOf: [ASCII.cr, ASCII.lf])
+        out.append(contentsOf: body)
+    }
+}

@@ -1,0 +1,123 @@
+/// One Via entry (RFC 3261 §20.42, RFC 3581 `rport`).
+public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
+    /// `SIP/2.0` as a rule; kept as parsed.
+    public var protocolVersion: String
+    /// The transport, uppercased (`UDP`, `TCP`, `TLS`, `SCTP`, `WS`, …).
+    public var transport: String
+    public var host: String
+    public var port: Int?
+    public var parameters: SIPParameters
+
+    /// The prefix of RFC 3261 branch ids (§8.1.1.7).
+    public static let magicCookie = "z9hG4bK"
+
+    public init(transport: String, host: String, port: Int?, branch: String?, parameters: SIPParameters = SIPParameters()) {
+        self.protocolVersion = "SIP/2.0"
+        self.transport = transport
+        self.host = host
+        self.port = port
+        self.parameters = parameters
+        if let branch { self.parameters.set("branch", branch) }
+    }
+
+    public var branch: String? { parameters.value("branch") }
+    public var received: String? { parameters.value("received") }
+
+    /// The `rport` parameter: `.some(nil)` when present without value.
+    public var rport: Int?? {
+        guard let p = parameters["rport"] else { return .none }
+        return .some(p.flatMap { Int($0) })
+    }
+
+    /// Whether the branch carries the RFC 3261 magic cookie.
+    public var isRFC3261Branch: Bool { branch?.hasPrefix(SIPVia.magicCookie) ?? false }
+
+    public var description: String {
+        var out: [UInt8] = []
+        write(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func write(into out: inout [UInt8]) {
+        out.append(contentsOf: protocolVersion.utf8)
+        out.append(ASCII.slash)
+        out.append(contentsOf: transport.utf8)
+        out.append(ASCII.space)
+        out.append(contentsOf: host.utf8)
+        if let port {
+            out.append(ASCII.colon)
+            out.append(contentsOf: String(port).utf8)
+        }
+        parameters.write(into: &out)
+    }
+
+    /// Parses a Via header value (one or more comma-separated entries).
+    public static func parseList(_ value: String) throws(SIPSyntaxError) -> [SIPVia] {
+        var s = ByteScanner(value)
+        var result: [SIPVia] = []
+        repeat {
+            s.skipWhitespace()
+            result.append(try parse(&s))
+        } while s.consumeSeparator(ASCII.comma)
+        s.skipWhitespace()
+        guard s.atEnd else { throw .trailingCharacters("Via") }
+        return result
+    }
+
+    static func parse(_ s: inout ByteScanner) throws(SIPSyntaxError) -> SIPVia {
+        guard let name = s.token(), s.consumeSeparator(ASCII.slash),
+              let version = s.token(), s.consumeSeparator(ASCII.slash),
+              let transport = s.token() else { throw .expected("sent-protocol in Via") }
+        let protocolVersion = s.string(name) + "/" + s.string(version)
+        let before = s.index
+        s.skipWhitespace()
+        guard s.index > before else { throw .expected("white space before sent-by in Via") }
+        let hostStart = s.index
+        if s.peek == ASCII.leftBracket {
+            while let b = s.peek, b != ASCII.rightBracket { s.index += 1 }
+            guard s.consume(ASCII.rightBracket) else { throw .expected("']'") }
+        } else {
+            while let b = s.peek, (b | 0x20) &- 97 < 26 || CharacterClasses.isDigit(b) || b == 45 || b == 46 || b == 95 {
+                s.index += 1
+            }
+        }
+        guard s.index > hostStart else { throw .expected("sent-by host in Via") }
+        let host = s.string(hostStart..<s.index)
+        var port: Int?
+        if s.consumeSeparator(ASCII.colon) {
+            guard let p = s.number(maxDigits: 5), p <= 65535 else { throw .expected("port in Via") }
+            port = Int(p)
+        }
+        let params = try SIPParameters.parseHeaderParameters(&s)
+        var via = SIPVia(transport: s.string(transport).uppercased(), host: host, port: port, branch: nil, parameters: params)
+        via.protocolVersion = protocolVersion
+        return via
+    }
+}
+
+/// The CSeq header (RFC 3261 §20.16).
+public struct SIPCSeq: Hashable, Sendable, CustomStringConvertible {
+    /// The sequence number, less than 2**31.
+    public var sequence: UInt32
+    public var method: SIPMethod
+
+    public init(_ sequence: UInt32, _ method: SIPMethod) {
+        self.sequence = sequence
+        self.method = method
+    }
+
+    public init(_ value: String) throws(SIPSyntaxError) {
+        var s = ByteScanner(value)
+        s.skipWhitespace()
+        guard let n = s.number(maxDigits: 10) else { throw .expected("CSeq number") }
+        guard n < 1 << 31 else { throw .outOfRange("CSeq number") }
+        let before = s.index
+        s.skipWhitespace()
+        guard s.index > before, let m = s.token() else { throw .expected("CSeq method") }
+        s.skipWhitespace()
+        guard s.atEnd else { throw .trailingCharacters("CSeq") }
+        self.init(UInt32(n), SIPMethod(s.string(m)))
+    }
+
+    public var description: String { "\(sequence) \(method.rawValue)" }
+}
