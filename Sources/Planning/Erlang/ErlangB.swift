@@ -18,6 +18,7 @@ public enum ErlangB {
     public static func channels(traffic: Double, blocking target: Double) throws -> Int {
         try Check.traffic(traffic)
         try Check.probability(target, name: "blocking target")
+        guard traffic > 0 else { return 0 }
         var b = 1.0
         var n = 0
         while b > target {
