@@ -52,7 +52,7 @@ extension StaffingPlan: PlanningReport {
         return "<h1>Staffing per interval</h1>\n<p class=\"lead\">\(HTMLPage.escape(goalText))</p>\n"
             + HTMLPage.kpis(summary)
             + SVGChart.intervals(
-                title: "Agents and staff per interval",
+                title: blocking != nil ? "Agents, staff and trunk channels per interval" : "Agents and staff per interval",
                 labels: labels,
                 columns: .init(name: "agents", color: "#4c78a8", values: intervals.map { Double($0.requirement.agents) }),
                 lines: [.init(name: "staff", color: "#f58518", values: intervals.map { Double($0.requirement.staff) })]
