@@ -39,10 +39,10 @@ struct PlanActualCommand: ParsableCommand {
     @Option(help: "Price book YAML over the standard prices.")
     var prices: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: PlanOutputOptions
 
     func run() throws {
-        let report = try planning { () throws -> ActualCostReport in
+        let report = try runPlanning { () throws -> ActualCostReport in
             guard let fromDate = TimeParsing.timestamp(from) else { throw PlanCommandError(message: "--from '\(from)' should be YYYY-MM-DD[ HH:MM]") }
             guard let toDate = TimeParsing.timestamp(to) else { throw PlanCommandError(message: "--to '\(to)' should be YYYY-MM-DD[ HH:MM]") }
             let contracts = try trunk.map(TrunkContract.init(parsing:))

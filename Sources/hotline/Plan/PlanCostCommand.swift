@@ -19,10 +19,10 @@ struct PlanCostCommand: ParsableCommand {
     @Option(help: "Price book YAML over the standard prices (overrides the scenario's `prices:`).")
     var prices: String?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: PlanOutputOptions
 
     func run() throws {
-        let comparison = try planning { () throws -> CostComparison in
+        let comparison = try runPlanning { () throws -> CostComparison in
             let scenario = try Scenario(contentsOf: self.scenario)
             var book = PriceBook.standard
             if let path = prices {

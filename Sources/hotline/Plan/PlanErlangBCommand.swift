@@ -22,10 +22,10 @@ struct PlanErlangBCommand: ParsableCommand {
     @Option(help: "Blocking probability target, e.g. 0.01 for 1%.")
     var blocking: Double?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: PlanOutputOptions
 
     func run() throws {
-        let summary: ErlangBSummary = try planning {
+        let summary: ErlangBSummary = try runPlanning {
             switch (channels, traffic, blocking) {
             case let (n?, nil, p?):
                 return try ErlangBSummary(solvedFor: "traffic", channels: n, traffic: ErlangB.traffic(channels: n, blocking: p))

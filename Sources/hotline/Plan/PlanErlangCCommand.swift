@@ -36,14 +36,14 @@ struct PlanErlangCCommand: ParsableCommand {
     @Option(help: "Evaluate this many agents instead of searching for the fewest.")
     var agents: Int?
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: PlanOutputOptions
 
     func run() throws {
-        let level = try parseTarget(target)
+        let level = try parsePlanTarget(target)
         if level == nil, asa == nil, agents == nil {
             throw ValidationError("give --target (e.g. 0.8/20), --asa SECONDS, or --agents N")
         }
-        let summary = try planning {
+        let summary = try runPlanning {
             let goal = try StaffingGoal(serviceLevel: level, maximumAverageSpeedOfAnswer: asa, maximumOccupancy: maxOccupancy, shrinkage: shrinkage)
             return try ErlangCSummary(calls: calls, intervalSeconds: interval, averageHandleTime: aht, goal: goal, agents: agents)
         }

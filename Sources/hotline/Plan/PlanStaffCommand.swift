@@ -46,11 +46,11 @@ struct PlanStaffCommand: ParsableCommand {
     @Option(name: .customLong("ivr-seconds"), help: "Seconds a call spends in the IVR before queueing (trunk holding time).")
     var ivrSeconds: Double = 0
 
-    @OptionGroup var output: OutputOptions
+    @OptionGroup var output: PlanOutputOptions
 
     func run() throws {
-        let level = try parseTarget(target)
-        let plan = try planning { () throws -> StaffingPlan in
+        let level = try parsePlanTarget(target)
+        let plan = try runPlanning { () throws -> StaffingPlan in
             let forecast: Forecast
             switch (profile, cdr) {
             case let (path?, nil):

@@ -5,7 +5,7 @@ import Planning
 extension ReportFormat: ExpressibleByArgument {}
 
 /// `--format` and `--output`, shared by the plan commands.
-struct OutputOptions: ParsableArguments {
+struct PlanOutputOptions: ParsableArguments {
     @Option(help: "Output format: table, json or html (a self-contained report with SVG charts).")
     var format: ReportFormat = .table
 
@@ -27,7 +27,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// Runs a planning step, turning model errors into a message without a stack of usage text.
-func planning<T>(_ body: () throws -> T) throws -> T {
+func runPlanning<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as PlanningError {
@@ -42,7 +42,7 @@ struct PlanCommandError: Error, CustomStringConvertible {
 }
 
 /// Parses a service-level target option such as `0.8/20`.
-func parseTarget(_ text: String?) throws -> ServiceLevelTarget? {
+func parsePlanTarget(_ text: String?) throws -> ServiceLevelTarget? {
     guard let text else { return nil }
     do {
         return try ServiceLevelTarget(parsing: text)
