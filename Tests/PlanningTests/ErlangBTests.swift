@@ -28,6 +28,13 @@ struct ErlangBTests {
         #expect(abs(traffic - erlangs) < 0.0011, "\(channels) channels: \(traffic)")
     }
 
+    // Standard Erlang B loss tables, blocking for given traffic and lines: 2 E on 5 lines 3.67%,
+    // 5 E on 10 lines 1.84%, 10 E on 14 lines 5.68%.
+    @Test(arguments: [(5, 2.0, 0.0367), (10, 5.0, 0.0184), (14, 10.0, 0.0568)])
+    func publishedBlocking(channels: Int, traffic: Double, blocking: Double) throws {
+        #expect(abs(try ErlangB.blocking(channels: channels, traffic: traffic) - blocking) < 0.00005)
+    }
+
     @Test func closedFormsForOneAndTwoChannels() throws {
         for a in [0.1, 0.75, 2.5, 10] {
             #expect(abs(try ErlangB.blocking(channels: 1, traffic: a) - a / (1 + a)) < 1e-14)

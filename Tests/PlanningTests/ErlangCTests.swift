@@ -22,6 +22,18 @@ struct ErlangCTests {
         #expect(thirteen.serviceLevel(within: 20) < 0.8)
     }
 
+    // Westbay Engineers, "The Erlang-C formula" worked example: 360 calls per half hour, 4-minute
+    // calls, 55 agents, 15 s answer target → traffic 48 E, occupancy 87.3%, probability of waiting
+    // 23.9% (E_C = 0.2387), ASA 8.2 s, service level 84.6%.
+    @Test func westbayWorkedExample() throws {
+        let queue = try ErlangC(agents: 55, calls: 360, interval: 1800, averageHandleTime: 240)
+        #expect(queue.traffic == 48)
+        #expect(abs(queue.occupancy - 0.873) < 0.0005)
+        #expect(abs(queue.probabilityOfWaiting - 0.2387) < 0.00005)
+        #expect(abs(queue.averageSpeedOfAnswer - 8.2) < 0.05)
+        #expect(abs(queue.serviceLevel(within: 15) - 0.846) < 0.0005)
+    }
+
     // M/M/1 and M/M/2 closed forms (Kleinrock, Queueing Systems vol. 1, §3.4):
     // M/M/1: P(wait) = ρ, mean wait = ρ/(1−ρ)·AHT; M/M/2: P(wait) = 2ρ²/(1+ρ) with ρ = A/2.
     @Test func closedFormsForOneAndTwoAgents() throws {
