@@ -99,6 +99,29 @@ struct CostTests {
         #expect(c.total.hotline == 42 * 200 * 12)
     }
 
+    @Test func aForecastProfileSizesAgentsAndChannelsAtItsPeak() throws {
+        let yaml = """
+            name: profiled
+            traffic:
+              profile: forecast-week.csv
+              service_level: 80/20
+              shrinkage: 0.3
+              blocking: 0.01
+            trunks: {baseline: pri, hotline: sip}
+            seats: {baseline: traditional, hotline: software}
+            """
+        let scenario = try Scenario(yaml: yaml, source: "s.yaml")
+        let forecast = try ForecastCSV.read(CSVTable(contentsOf: Repository.example(try #require(scenario.traffic?.profile))))
+        let c = try CostModel().compare(scenario, forecast: forecast)
+        let plan = try StaffingPlanner(goal: try #require(scenario.traffic?.goal), blocking: 0.01).plan(forecast)
+        #expect(c.sizing.agents == plan.peak?.requirement)
+        #expect(c.sizing.channels == plan.peakChannels)
+        #expect(c.sizing.seats == plan.peak?.requirement.staff)
+        #expect(abs((c.sizing.annualCalls ?? 0) - forecast.totalCalls / 7 * 365) < 1e-6)
+        let seats = try #require(c.lines.first { $0.key == "seats" })
+        #expect(seats.annual.baseline == Double(plan.peak?.requirement.staff ?? 0) * 3_000 * 12)
+    }
+
     @Test func missingSizingInputsAreExplained() throws {
         let scenario = try Scenario(yaml: "name: x\ntrunks: {baseline: pri, hotline: sip}\n", source: "s.yaml")
         #expect(throws: PlanningError.self) { try CostModel().compare(scenario) }

@@ -52,9 +52,7 @@ final class YAMLObject {
     func node(_ key: String) -> Node? {
         if !asked.contains(key) { asked.append(key) }
         guard let node = mapping[key] else { return nil }
-        if node.null != nil, node.scalar?.string.isEmpty == true || node.scalar?.string == "~" || node.scalar?.string == "null" {
-            return nil
-        }
+        if node.null != nil { return nil } // `key:` with no value, `~` or `null`
         return node
     }
 
