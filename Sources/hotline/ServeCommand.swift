@@ -1,7 +1,42 @@
 import ArgumentParser
+import Logging
+import Server
 
 /// `hotline serve`: runs the contact center.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the contact center.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the contact center (the built-in demo hotline without --config).")
+
+    @Option(help: "The configuration file (YAML). Without it, the built-in demo hotline runs.")
+    var config: String?
+
+    @Option(help: "The data directory (database, recordings).")
+    var data: String = "data"
+
+    @Option(help: "Address to bind; repeat for several (IPv4 or IPv6).")
+    var bind: [String] = []
+
+    @Option(help: "SIP port (UDP and TCP).")
+    var sipPort: Int = 5060
+
+    @Option(help: "HTTP port.")
+    var httpPort: Int = 8080
+
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        if let config {
+            throw ValidationError("--config \(config): configuration files are not supported by this build yet; run without --config for the demo hotline")
+        }
+        var logger = Logger(label: "hotline")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var options = ServerOptions()
+        if !bind.isEmpty { options.bindAddresses = bind }
+        options.sipPort = sipPort
+        options.httpPort = httpPort
+        options.dataDirectory = data
+        try await HotlineServer.run(options: options, logger: logger)
+    }
 }

@@ -5,7 +5,7 @@ import Foundation
 enum Conformance {
     static let directory: URL = {
         // Tests/SIPTests/TestSupport.swift -> repository root -> ../shared
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [
             root.deletingLastPathComponent().appendingPathComponent("shared/conformance/rfc4475"),
             root.appendingPathComponent("shared/conformance/rfc4475"),

@@ -52,10 +52,6 @@ extension Sequence where Element == UInt8 {
     }
 }
 
-extension Digest {
-    var hexString: String { self.withUnsafeBytes { Array($0) }.hexString }
-}
-
 /// The value of an Authorization / WWW-Authenticate header: a scheme and
 /// its comma-separated `name=value` parameters.
 public struct SIPAuthCredentials: Sendable, Hashable {

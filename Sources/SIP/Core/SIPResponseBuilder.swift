@@ -13,12 +13,14 @@ public enum SIPResponseBuilder {
     }
 
     /// A response built from the raw fields of a request that failed to
-    /// parse: Via, From, To, Call-ID and CSeq copied verbatim. Nil when they
-    /// are missing, since such a response could not reach anyone.
+    /// parse: those of Via, From, To, Call-ID and CSeq it has, copied
+    /// verbatim. Nil without a Via, since such a response could reach no one.
     public static func response(to error: SIPParseError, serverHeader: String? = nil) -> [UInt8]? {
         guard let status = error.status, error.isRequest else { return nil }
         let h = error.headers
-        guard h.contains(.via), h.contains(.callID), h.contains(.cseq), h.contains(.from), h.contains(.to) else { return nil }
+        // Via is enough to route the answer (RFC 4475 §3.3.1 wants a 400 even
+        // for a request that lacks From, To and Call-ID).
+        guard h.contains(.via) else { return nil }
         var out: [UInt8] = []
         out.append(contentsOf: "SIP/2.0 \(status) \(SIPStatus.reasonPhrase(status))\r\n".utf8)
         for f in h where [.via, .from, .to, .callID, .cseq].contains(f.name) {

@@ -119,7 +119,7 @@ private struct ParseState {
                 case "max-forwards":
                     guard maxForwards == nil else { throw SIPSyntaxError.duplicate }
                     var s = ByteScanner(f.value)
-                    guard let v = s.number(maxDigits: 3), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
+                    guard let v = s.number(maxDigits: 10), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
                     maxForwards = Int(v)
                 case "content-length":
                     guard contentLength == nil else { throw SIPSyntaxError.duplicate }

@@ -1,0 +1,276 @@
+import Logging
+import NIOCore
+
+/// What the layers above handle: requests that are not REGISTER or OPTIONS
+/// (INVITE, BYE, CANCEL, INFO, …), each in its server transaction.
+public protocol SIPRequestDelegate: AnyObject {
+    /// A new request in a new server transaction; answer it through
+    /// ``SIPEndpoint/respond(_:to:)``.
+    func endpoint(_ endpoint: SIPEndpoint, didReceive request: SIPMessage, transaction: TransactionKey, from peer: SIPPeer)
+    /// An ACK that matched no transaction (the ACK for a 2xx, §13.3.1.4).
+    func endpoint(_ endpoint: SIPEndpoint, didReceiveACK request: SIPMessage, from peer: SIPPeer)
+    /// A CANCEL matched the INVITE transaction `invite`; the endpoint has
+    /// already answered the CANCEL with 200.
+    func endpoint(_ endpoint: SIPEndpoint, didCancel invite: TransactionKey)
+}
+
+/// The SIP user agent core of one node: it parses what the transports
+/// receive, checks requests (§8.2), runs the transaction layer, answers
+/// REGISTER through the registrar and OPTIONS itself, and hands everything
+/// else to its delegate.
+///
+/// All of its state lives on one event loop; every method must be called
+/// on that loop.
+public final class SIPEndpoint: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var userAgent: String = "Hotline"
+        public var timers = TransactionTimerValues()
+        public var parserLimits = SIPMessageParser.Limits()
+        public var validator = SIPRequestValidator()
+        /// Answer requests at the address and port they came from, whatever
+        /// the Via says (RFC 3581 behaviour for every request).
+        public var symmetricResponses = true
+        public init() {}
+    }
+
+    public let eventLoop: EventLoop
+    public var configuration: Configuration
+    public var registrar: Registrar
+    public weak var delegate: SIPRequestDelegate?
+    public var logger: Logger
+    /// The clock for registrations and nonces, in seconds.
+    public var now: () -> Int64
+
+    /// Counters for metrics.
+    public private(set) var statistics = Statistics()
+    public struct Statistics: Sendable {
+        public var requestsReceived = 0
+        public var responsesReceived = 0
+        public var malformed = 0
+        public var retransmissionsAbsorbed = 0
+        public var responsesSent = 0
+    }
+
+    private let parser: SIPMessageParser
+    private var serverTransactions: [TransactionKey: (transaction: ServerTransaction, peer: SIPPeer)] = [:]
+    private var mergeIndex: [String: TransactionKey] = [:]
+    private var timers: [TransactionKey: [TransactionTimer: Scheduled<Void>]] = [:]
+    private var tagCounter: UInt64 = UInt64.random(in: 0 ... UInt64.max >> 8)
+
+    public init(eventLoop: EventLoop, configuration: Configuration, registrar: Registrar, logger: Logger, now: @escaping () -> Int64) {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.registrar = registrar
+        self.logger = logger
+        self.now = now
+        self.parser = SIPMessageParser(limits: configuration.parserLimits)
+    }
+
+    /// The number of live server transactions.
+    public var serverTransactionCount: Int { serverTransactions.count }
+
+    /// A fresh tag for a To or From header.
+    public func makeTag() -> String {
+        tagCounter &+= 0x9E37_79B9_7F4A_7C15
+        return String(tagCounter, radix: 36)
+    }
+
+    // MARK: Inbound
+
+    /// Bytes a transport received: one datagram, or one framed stream message.
+    public func receive(_ bytes: [UInt8], from peer: SIPPeer) {
+        eventLoop.assertInEventLoop()
+        let message: SIPMessage
+        do {
+            message = try parser.parse(bytes, fromStream: peer.transport.isReliable)
+        } catch {
+            statistics.malformed += 1
+            logger.debug("malformed SIP message", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            if let response = SIPResponseBuilder.response(to: error, serverHeader: configuration.userAgent) {
+                write(response, to: peer, via: nil)
+            }
+            return
+        }
+        if message.isRequest {
+            statistics.requestsReceived += 1
+            receiveRequest(message, from: peer)
+        } else {
+            statistics.responsesReceived += 1
+            // §18.1.2: a response with other than one Via is discarded. No
+            // client transactions run here yet, so any response ends here.
+        }
+    }
+
+    private func receiveRequest(_ original: SIPMessage, from peer: SIPPeer) {
+        var request = original
+        stampReceived(&request, peer: peer)
+        guard let key = TransactionKey.server(for: request) else { return }
+
+        if let existing = serverTransactions[key] {
+            var t = existing.transaction
+            let actions = t.receive(request)
+            serverTransactions[key]?.transaction = t
+            if request.method != .ack { statistics.retransmissionsAbsorbed += 1 }
+            perform(actions, key: key)
+            return
+        }
+        if request.method == .ack {
+            delegate?.endpoint(self, didReceiveACK: request, from: peer)
+            return
+        }
+
+        var transaction = ServerTransaction(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
+        _ = transaction
+        serverTransactions[key] = (transaction, peer)
+        if request.to.tag == nil, let fromTag = request.from.tag {
+            let mergeKey = "\(fromTag)|\(request.callID)|\(request.cseq.sequence)|\(request.method.rawValue)"
+            if let other = mergeIndex[mergeKey], other != key, serverTransactions[other] != nil {
+                // §8.2.2.2: the same request arrived by another path.
+                respond(SIPResponseBuilder.response(to: request, status: 482, toTag: makeTag()), to: key)
+                return
+            }
+            mergeIndex[mergeKey] = key
+        }
+        if request.method == .invite {
+            respond(SIPResponseBuilder.response(to: request, status: 100), to: key)
+        }
+        if let refusal = configuration.validator.check(request) {
+            respond(withServerHeader(refusal), to: key)
+            return
+        }
+        switch request.method {
+        case .register:
+            let response = registrar.handle(request, source: peer.description, now: now(), toTag: makeTag())
+            respond(response, to: key)
+        case .options:
+            var r = SIPResponseBuilder.response(to: request, status: 200, toTag: makeTag())
+            r.addHeader(.allow, configuration.validator.allowHeader)
+            r.addHeader(.accept, "application/sdp")
+            r.addHeader(.acceptEncoding, "identity")
+            r.addHeader(.supported, configuration.validator.supportedExtensions.joined(separator: ", "))
+            respond(r, to: key)
+        case .cancel:
+            let target = key.cancelTarget()
+            if let invite = serverTransactions[target], invite.transaction.state == .proceeding {
+                respond(SIPResponseBuilder.response(to: request, status: 200, toTag: request.to.tag ?? makeTag()), to: key)
+                delegate?.endpoint(self, didCancel: target)
+            } else {
+                respond(SIPResponseBuilder.response(to: request, status: 481, toTag: makeTag()), to: key)
+            }
+        default:
+            if let delegate {
+                delegate.endpoint(self, didReceive: request, transaction: key, from: peer)
+            } else if request.method == .invite {
+                respond(SIPResponseBuilder.response(to: request, status: 480, toTag: makeTag()), to: key)
+            } else {
+                respond(SIPResponseBuilder.response(to: request, status: 481, toTag: makeTag()), to: key)
+            }
+        }
+    }
+
+    /// RFC 3261 §18.2.1 and RFC 3581: note where the request really came from.
+    private func stampReceived(_ request: inout SIPMessage, peer: SIPPeer) {
+        guard var top = request.via.first, let ip = peer.remote.ipAddress else { return }
+        var changed = false
+        if top.host != ip && "[\(ip)]" != top.host {
+            top.parameters.set("received", ip)
+            changed = true
+        }
+        if let rport = top.rport, rport == nil, let port = peer.remote.port {
+            top.parameters.set("rport", String(port))
+            if top.received == nil { top.parameters.set("received", ip) }
+            changed = true
+        }
+        if changed { request.via[0] = top }
+    }
+
+    // MARK: Outbound
+
+    /// Sends a response in the server transaction `key`.
+    public func respond(_ response: SIPMessage, to key: TransactionKey) {
+        eventLoop.assertInEventLoop()
+        guard var entry = serverTransactions[key] else { return }
+        let actions = entry.transaction.send(withServerHeader(response))
+        serverTransactions[key] = entry
+        perform(actions, key: key)
+    }
+
+    /// Tells the INVITE transaction `key` that the ACK for its 2xx arrived.
+    public func acknowledged(_ key: TransactionKey) {
+        guard var entry = serverTransactions[key] else { return }
+        let actions = entry.transaction.acknowledged()
+        serverTransactions[key] = entry
+        perform(actions, key: key)
+    }
+
+    /// The request of a live server transaction.
+    public func request(of key: TransactionKey) -> SIPMessage? { serverTransactions[key]?.transaction.request }
+
+    private func withServerHeader(_ response: SIPMessage) -> SIPMessage {
+        guard !response.headers.contains(.server) else { return response }
+        var r = response
+        r.addHeader(.server, configuration.userAgent)
+        return r
+    }
+
+    private func perform(_ actions: [TransactionAction], key: TransactionKey) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                guard let entry = serverTransactions[key] else { continue }
+                statistics.responsesSent += 1
+                write(message.serialized(), to: entry.peer, via: message.via.first)
+            case .startTimer(let timer, let after):
+                timers[key, default: [:]][timer]?.cancel()
+                if after == .zero {
+                    eventLoop.execute { [weak self] in self?.fire(timer, key: key) }
+                } else {
+                    timers[key, default: [:]][timer] = eventLoop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) { [weak self] in
+                        self?.fire(timer, key: key)
+                    }
+                }
+            case .cancelTimer(let timer):
+                timers[key]?[timer]?.cancel()
+                timers[key]?[timer] = nil
+            case .deliverResponse:
+                break
+            case .timeout:
+                logger.debug("server transaction timed out", metadata: ["key": "\(key)"])
+            case .terminate:
+                if let entry = serverTransactions.removeValue(forKey: key) {
+                    let r = entry.transaction.request
+                    if let fromTag = r.from.tag {
+                        mergeIndex["\(fromTag)|\(r.callID)|\(r.cseq.sequence)|\(r.method.rawValue)"] = nil
+                    }
+                }
+                if let ts = timers.removeValue(forKey: key) { for t in ts.values { t.cancel() } }
+            }
+        }
+    }
+
+    private func fire(_ timer: TransactionTimer, key: TransactionKey) {
+        timers[key]?[timer] = nil
+        guard var entry = serverTransactions[key] else { return }
+        let actions = entry.transaction.timerFired(timer)
+        serverTransactions[key] = entry
+        perform(actions, key: key)
+    }
+
+    /// Writes bytes to the peer: on TCP to its connection, on UDP to the
+    /// source address (or, without symmetric responses, per §18.2.2).
+    private func write(_ bytes: [UInt8], to peer: SIPPeer, via: SIPVia?) {
+        var buffer = peer.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        switch peer.transport {
+        case .tcp:
+            peer.channel.writeAndFlush(buffer, promise: nil)
+        case .udp:
+            var target = peer.remote
+            if !configuration.symmetricResponses, let via, via.rport == nil, let port = via.port ?? 5060 as Int?,
+               let ip = peer.remote.ipAddress, let a = try? SocketAddress(ipAddress: ip, port: port) {
+                target = a
+            }
+            peer.channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
+        }
+    }
+}
