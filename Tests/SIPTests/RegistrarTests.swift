@@ -40,9 +40,10 @@ struct RegistrarTests {
         Registrar(configuration: .init(realm: "hotline.test"), passwords: ["8001": "demo-8001", "8002": "demo-8002"])
     }
 
-    @Test("Challenge with SHA-256 then MD5; both answers are accepted", arguments: DigestAlgorithm.allCases)
+    @Test("Challenge with one header per algorithm in the configured order; both answers are accepted", arguments: DigestAlgorithm.allCases)
     func challengeAndAnswer(algorithm: DigestAlgorithm) {
         var r = makeRegistrar()
+        r.configuration.algorithms = [.sha256, .md5]
         let req = register("8001", expires: 600)
         let challenge = r.handle(req, now: 100, toTag: "a")
         #expect(challenge.statusCode == 401)

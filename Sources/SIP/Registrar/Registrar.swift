@@ -11,8 +11,11 @@ public struct Registrar: Sendable {
         public var minExpires: Int = 60
         public var maxExpires: Int = 3600
         public var defaultExpires: Int = 3600
-        /// Challenge algorithms, most preferred first (one challenge each).
-        public var algorithms: [DigestAlgorithm] = [.sha256, .md5]
+        /// Challenge algorithms, one challenge each, in this order. RFC 8760
+        /// lets a client pick the first it supports, but many deployed phones
+        /// (and sipp) read only the first challenge and know only MD5, so MD5
+        /// leads by default; put SHA-256 first when every phone supports it.
+        public var algorithms: [DigestAlgorithm] = [.md5, .sha256]
         /// The most contacts one extension may bind at once.
         public var maxContactsPerUser: Int = 10
 
