@@ -145,6 +145,16 @@ struct EndpointTests {
         await server.stop()
     }
 
+    @Test("A BYE for an unknown dialog gets 481")
+    func byeUnknownDialog() async throws {
+        let server = try await LoopbackServer()
+        var text = String(decoding: options(branch: "z9hG4bK-bye-1"), as: UTF8.self)
+        text = text.replacingOccurrences(of: "OPTIONS", with: "BYE").replacingOccurrences(of: "To: <sip:959999@127.0.0.1>", with: "To: <sip:959999@127.0.0.1>;tag=gone")
+        let replies = try await TestUDPAgent.connect(port: server.port(.udp)).exchange(Array(text.utf8))
+        #expect(replies.map(\.statusCode) == [481])
+        await server.stop()
+    }
+
     @Test("An INVITE with no call flow gets 100 then 480")
     func inviteRejected() async throws {
         let server = try await LoopbackServer()

@@ -37,6 +37,9 @@ public final class SIPEndpoint: @unchecked Sendable {
     public var configuration: Configuration
     public var registrar: Registrar
     public weak var delegate: SIPRequestDelegate?
+    /// The dialogs the layers above keep here, so that in-dialog requests
+    /// for unknown dialogs get 481 and out-of-order ones 500 (§12.2.2).
+    public var dialogs = SIPDialogTable()
     public var logger: Logger
     /// The clock for registrations and nonces, in seconds.
     public var now: () -> Int64
@@ -158,6 +161,18 @@ public final class SIPEndpoint: @unchecked Sendable {
                 respond(SIPResponseBuilder.response(to: request, status: 481, toTag: makeTag()), to: key)
             }
         default:
+            if request.to.tag != nil {
+                switch dialogs.receive(request) {
+                case nil:
+                    respond(SIPResponseBuilder.response(to: request, status: 481), to: key)
+                    return
+                case .failure:
+                    respond(SIPResponseBuilder.response(to: request, status: 500, reason: "Out of Order"), to: key)
+                    return
+                case .success:
+                    break
+                }
+            }
             if let delegate {
                 delegate.endpoint(self, didReceive: request, transaction: key, from: peer)
             } else if request.method == .invite {
