@@ -50,13 +50,15 @@ public enum HotlineServer {
             },
             logger: logger)
 
+        let persistence = RegistrationPersistence(endpoint: endpoint, dataDirectory: options.dataDirectory, logger: logger)
+        try await persistence.load()
         try await sip.start()
         for (proto, address) in sip.boundAddresses {
             print("SIP listening on \(proto.rawValue.lowercased()) \(address)")
         }
         print("Demo hotline: 95 number \(DemoHotline.number), agent extensions 8001-8005 (passwords demo-8001..demo-8005), realm \(DemoHotline.realm)")
         let group = ServiceGroup(
-            configuration: .init(services: [app, SIPService(sip)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, SIPService(sip), persistence], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -126,6 +126,21 @@ struct RegistrarTests {
         #expect(badWildcard.statusCode == 400)
     }
 
+    @Test("Bindings survive a snapshot, a JSON round trip and a restore; lapsed ones are dropped")
+    func persistence() throws {
+        var r = makeRegistrar()
+        _ = registered(&r, register("8001", contact: "<sip:desk@192.0.2.1;transport=tcp>;+sip.instance=\"<urn:x>\"", expires: 600))
+        _ = registered(&r, register("8002", contact: "<sip:soft@192.0.2.2>", expires: 60, callID: "b"))
+        let generation = r.generation
+        let data = try JSONEncoder().encode(r.snapshot(now: 100))
+        let saved = try JSONDecoder().decode([String: [Registrar.Binding]].self, from: data)
+        var fresh = makeRegistrar()
+        fresh.restore(saved, now: 200)
+        #expect(fresh.bindings(for: "8001", now: 200).first?.contact == r.bindings(for: "8001", now: 200).first?.contact)
+        #expect(fresh.bindings(for: "8002", now: 200).isEmpty)
+        #expect(fresh.generation > 0 && generation > 0)
+    }
+
     @Test("A REGISTER without Contact lists the current bindings")
     func query() {
         var r = makeRegistrar()

@@ -23,7 +23,7 @@ public struct Registrar: Sendable {
     }
 
     /// One contact bound to an extension.
-    public struct Binding: Sendable, Hashable {
+    public struct Binding: Sendable, Hashable, Codable {
         public var contact: SIPNameAddress
         /// When it lapses, in seconds of the registrar's clock.
         public var expires: Int64
@@ -34,9 +34,47 @@ public struct Registrar: Sendable {
         public var source: String?
         /// The `q` preference, 0…1.
         public var q: Double
+
+        enum CodingKeys: String, CodingKey { case contact, expires, callID, cseq, source, q }
+
+        public init(contact: SIPNameAddress, expires: Int64, callID: String, cseq: UInt32, source: String?, q: Double) {
+            self.contact = contact
+            self.expires = expires
+            self.callID = callID
+            self.cseq = cseq
+            self.source = source
+            self.q = q
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let text = try c.decode(String.self, forKey: .contact)
+            do {
+                contact = try SIPNameAddress(text)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .contact, in: c, debugDescription: "bad contact \(text): \(error)")
+            }
+            expires = try c.decode(Int64.self, forKey: .expires)
+            callID = try c.decode(String.self, forKey: .callID)
+            cseq = try c.decode(UInt32.self, forKey: .cseq)
+            source = try c.decodeIfPresent(String.self, forKey: .source)
+            q = try c.decode(Double.self, forKey: .q)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(contact.description, forKey: .contact)
+            try c.encode(expires, forKey: .expires)
+            try c.encode(callID, forKey: .callID)
+            try c.encode(cseq, forKey: .cseq)
+            try c.encodeIfPresent(source, forKey: .source)
+            try c.encode(q, forKey: .q)
+        }
     }
 
     public var configuration: Configuration
+    /// Counts changes to the bindings, so a shell can persist them when it moves.
+    public private(set) var generation: UInt64 = 0
     private var credentials: [String: [DigestAlgorithm: String]] = [:]
     private var nonces: NonceManager
     private var bindings: [String: [Binding]] = [:]
@@ -67,6 +105,23 @@ public struct Registrar: Sendable {
     /// Every user with at least one live binding.
     public func registeredUsers(now: Int64) -> [String] {
         bindings.compactMap { user, list in list.contains { $0.expires > now } ? user : nil }.sorted()
+    }
+
+    /// Every live binding, by user: what a shell persists.
+    public func snapshot(now: Int64) -> [String: [Binding]] {
+        bindings.compactMapValues { list in
+            let live = list.filter { $0.expires > now }
+            return live.isEmpty ? nil : live
+        }
+    }
+
+    /// Restores persisted bindings, dropping those that lapsed meanwhile.
+    public mutating func restore(_ saved: [String: [Binding]], now: Int64) {
+        for (user, list) in saved {
+            let live = list.filter { $0.expires > now }
+            if !live.isEmpty { bindings[user] = Array(live.prefix(configuration.maxContactsPerUser)) }
+        }
+        generation &+= 1
     }
 
     /// Drops lapsed bindings; call now and then.
@@ -114,6 +169,7 @@ public struct Registrar: Sendable {
             }
             list.removeAll()
             bindings[user] = nil
+            generation &+= 1
             return ok(request, user: user, now: now, toTag: toTag)
         }
 
@@ -151,6 +207,7 @@ public struct Registrar: Sendable {
             }
         }
         bindings[user] = list.isEmpty ? nil : list
+        generation &+= 1
         return ok(request, user: user, now: now, toTag: toTag)
     }
 
