@@ -2,19 +2,21 @@ import Foundation
 
 /// Energy-based voice activity detection with an adaptive noise floor.
 ///
-/// The signal is cut into 20 ms frames. The noise floor starts at a low percentile of the frame
-/// levels, follows the level down at once and creeps up slowly (so it adapts to a noisier line
-/// without swallowing long speech). A frame is speech when it rises `onset` dB above the floor,
-/// and stays speech while above `offset` dB, with a short hangover; pauses shorter than
-/// `bridge` are closed and blips shorter than `minimumSpeech` dropped.
+/// The signal is cut into 20 ms frames. The noise floor at each frame is found by minimum
+/// statistics: the quietest frame within `floorWindow` seconds before it, and the quietest
+/// within `floorWindow` after it, whichever is louder — speech always has pauses within a few
+/// seconds, so the floor follows the line noise up and down and a step in noise is not taken for
+/// speech. A frame is speech when it rises `onset` dB above the floor, and stays speech while
+/// above `offset` dB, with a short hangover; pauses shorter than `bridge` are closed and blips
+/// shorter than `minimumSpeech` dropped.
 public struct VoiceActivityDetector: Sendable {
     public var frameSeconds = 0.02
     public var onset = 12.0
     public var offset = 7.0
     /// Lowest level counted as speech, dBFS, however quiet the line.
     public var absoluteMinimum = -60.0
-    /// How fast the floor may rise, dB per second.
-    public var floorRise = 0.5
+    /// Seconds looked at on each side to find the noise floor.
+    public var floorWindow = 3.0
     public var hangover = 0.1
     public var bridge = 0.3
     public var minimumSpeech = 0.1
@@ -39,19 +41,37 @@ public struct VoiceActivityDetector: Sendable {
         return result
     }
 
-    /// Speech decision per frame, and the noise floor it ended on.
+    /// The noise floor at every frame (minimum statistics, see above).
+    func floors(_ levels: [Double]) -> [Double] {
+        let window = max(1, Int(floorWindow / frameSeconds))
+        func runningMinimum(_ values: [Double]) -> [Double] {
+            var result = [Double](repeating: 0, count: values.count)
+            var deque: [Int] = []
+            var head = 0
+            for (index, value) in values.enumerated() {
+                while deque.count > head, values[deque[deque.count - 1]] >= value { deque.removeLast() }
+                deque.append(index)
+                if deque[head] <= index - window { head += 1 }
+                result[index] = values[deque[head]]
+                if head > 4096 { deque.removeFirst(head); head = 0 }
+            }
+            return result
+        }
+        let past = runningMinimum(levels)
+        let future = Array(runningMinimum(levels.reversed()).reversed())
+        return zip(past, future).map { max(-100, max($0, $1)) }
+    }
+
+    /// Speech decision per frame, and the median noise floor.
     func detect(levels: [Double]) -> (speech: [Bool], floor: Double) {
-        guard !levels.isEmpty else { return ([], -120) }
-        let sorted = levels.sorted()
-        var floor = max(-100, sorted[sorted.count / 20])
-        let rise = floorRise * frameSeconds
+        guard !levels.isEmpty else { return ([], -100) }
+        let floors = floors(levels)
         let hangFrames = Int(hangover / frameSeconds)
         var speech = [Bool](repeating: false, count: levels.count)
         var active = false
         var hang = 0
         for (index, level) in levels.enumerated() {
-            if level < floor { floor = level } else if !active { floor += rise } else { floor += rise / 4 }
-            floor = max(floor, -100)
+            let floor = floors[index]
             let onsetLevel = max(floor + onset, absoluteMinimum)
             let offsetLevel = max(floor + offset, absoluteMinimum - 5)
             if level > onsetLevel || (active && level > offsetLevel) {
@@ -64,7 +84,7 @@ public struct VoiceActivityDetector: Sendable {
             }
             speech[index] = active
         }
-        return (speech, floor)
+        return (speech, median(floors) ?? -100)
     }
 
     /// Speech intervals in seconds from per-frame decisions.
