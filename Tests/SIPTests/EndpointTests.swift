@@ -145,6 +145,53 @@ struct EndpointTests {
         await server.stop()
     }
 
+    @Test("A client transaction: the endpoint sends OPTIONS and gets the peer's 200")
+    func clientTransaction() async throws {
+        let server = try await LoopbackServer()
+        let agent = try await TestUDPAgent.connect(port: server.port(.udp))
+        let agentAddress = agent.channel.channel.localAddress!
+        let got = try await agent.channel.executeThenClose { inbound, outbound in
+            let response = server.endpoint.eventLoop.makePromise(of: Int.self)
+            try await server.endpoint.eventLoop.submit {
+                let e = server.endpoint
+                let request = SIPMessage(
+                    startLine: .request(method: .options, uri: try! SIPURI("sip:agent@127.0.0.1")),
+                    via: [SIPVia(transport: "UDP", host: "127.0.0.1", port: server.port(.udp), branch: e.makeBranch())],
+                    from: SIPNameAddress(uri: try! SIPURI("sip:hotline@127.0.0.1"), parameters: ["tag": e.makeTag()]),
+                    to: try! SIPNameAddress("<sip:agent@127.0.0.1>"), callID: "c-\(e.makeTag())", cseq: SIPCSeq(1, .options), maxForwards: 70)
+                e.send(request, to: server.service.udpPeer(to: agentAddress)!, onResponse: { response.succeed($0.statusCode!) })
+            }.get()
+            for try await envelope in inbound {
+                let request = try SIPMessageParser().parse(Array(envelope.data.readableBytesView))
+                let reply = SIPResponseBuilder.response(to: request, status: 200, toTag: "ua")
+                try await outbound.write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: reply.serialized())))
+                break
+            }
+            return try await response.futureResult.get()
+        }
+        #expect(got == 200)
+        await server.stop()
+    }
+
+    @Test("A client transaction retransmits over UDP and times out at 64·T1 (virtual time)")
+    func clientTimeout() throws {
+        let loop = EmbeddedEventLoop()
+        let endpoint = SIPEndpoint(
+            eventLoop: loop, configuration: .init(),
+            registrar: Registrar(configuration: .init(realm: "t"), passwords: [:]), logger: Logger(label: "t"), now: { 0 })
+        let channel = EmbeddedChannel(loop: loop)
+        let peer = SIPPeer(transport: .udp, remote: try SocketAddress(ipAddress: "127.0.0.1", port: 5099), channel: channel)
+        var timedOut = false
+        endpoint.send(request(.options, branch: endpoint.makeBranch()), to: peer, onResponse: { _ in }, onTimeout: { timedOut = true })
+        loop.advanceTime(by: .milliseconds(31_900))
+        var sent = 0
+        while try channel.readOutbound(as: AddressedEnvelope<ByteBuffer>.self) != nil { sent += 1 }
+        // 0, 0.5, 1.5, 3.5, 7.5, then every 4 s: 11.5 … 31.5.
+        #expect(sent == 11 && !timedOut)
+        loop.advanceTime(by: .milliseconds(200))
+        #expect(timedOut && endpoint.clientTransactionCount == 0)
+    }
+
     @Test("A BYE for an unknown dialog gets 481")
     func byeUnknownDialog() async throws {
         let server = try await LoopbackServer()

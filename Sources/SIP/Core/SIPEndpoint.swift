@@ -57,7 +57,21 @@ public final class SIPEndpoint: @unchecked Sendable {
     private let parser: SIPMessageParser
     private var serverTransactions: [TransactionKey: (transaction: ServerTransaction, peer: SIPPeer)] = [:]
     private var mergeIndex: [String: TransactionKey] = [:]
-    private var timers: [TransactionKey: [TransactionTimer: Scheduled<Void>]] = [:]
+    private var clientTransactions: [TransactionKey: ClientEntry] = [:]
+    private var timers: [TimerOwner: [TransactionTimer: Scheduled<Void>]] = [:]
+
+    /// Whose timer: a server or a client transaction.
+    private enum TimerOwner: Hashable {
+        case server(TransactionKey)
+        case client(TransactionKey)
+    }
+
+    private struct ClientEntry {
+        var transaction: ClientTransaction
+        var peer: SIPPeer
+        var onResponse: (SIPMessage) -> Void
+        var onTimeout: () -> Void
+    }
     private var tagCounter: UInt64 = UInt64.random(in: 0 ... UInt64.max >> 8)
 
     public init(eventLoop: EventLoop, configuration: Configuration, registrar: Registrar, logger: Logger, now: @escaping () -> Int64) {
@@ -99,8 +113,12 @@ public final class SIPEndpoint: @unchecked Sendable {
             receiveRequest(message, from: peer)
         } else {
             statistics.responsesReceived += 1
-            // §18.1.2: a response with other than one Via is discarded. No
-            // client transactions run here yet, so any response ends here.
+            // §18.1.2: a response with other than one Via is discarded.
+            guard message.via.count == 1, let key = TransactionKey.client(for: message),
+                  var entry = clientTransactions[key] else { return }
+            let actions = entry.transaction.receive(message)
+            clientTransactions[key] = entry
+            performClient(actions, key: key)
         }
     }
 
@@ -218,6 +236,84 @@ public final class SIPEndpoint: @unchecked Sendable {
         perform(actions, key: key)
     }
 
+    /// Sends a request in a new client transaction. `onResponse` gets every
+    /// response (provisional and final, and 2xx retransmissions for INVITE);
+    /// `onTimeout` is called when no final response came (Timer B or F).
+    /// The request's top Via must carry a unique RFC 3261 branch.
+    public func send(
+        _ request: SIPMessage, to peer: SIPPeer,
+        onResponse: @escaping (SIPMessage) -> Void, onTimeout: @escaping () -> Void = {}
+    ) {
+        eventLoop.assertInEventLoop()
+        guard let key = TransactionKey.client(for: request) else { return }
+        var transaction = ClientTransaction(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
+        let actions = transaction.start()
+        clientTransactions[key] = ClientEntry(transaction: transaction, peer: peer, onResponse: onResponse, onTimeout: onTimeout)
+        performClient(actions, key: key)
+    }
+
+    /// Sends a message outside any transaction (the ACK for a 2xx, §13.2.2.4).
+    public func sendStateless(_ message: SIPMessage, to peer: SIPPeer) {
+        eventLoop.assertInEventLoop()
+        write(message.serialized(), to: peer, via: nil)
+    }
+
+    /// A new branch id with the RFC 3261 magic cookie.
+    public func makeBranch() -> String { SIPVia.magicCookie + "-" + makeTag() + makeTag() }
+
+    /// The number of live client transactions.
+    public var clientTransactionCount: Int { clientTransactions.count }
+
+    private func performClient(_ actions: [TransactionAction], key: TransactionKey) {
+        for action in actions {
+            switch action {
+            case .send(let message):
+                guard let entry = clientTransactions[key] else { continue }
+                write(message.serialized(), to: entry.peer, via: nil)
+            case .startTimer(let timer, let after):
+                schedule(timer, after: after, owner: .client(key))
+            case .cancelTimer(let timer):
+                cancel(timer, owner: .client(key))
+            case .deliverResponse(let response):
+                clientTransactions[key]?.onResponse(response)
+            case .timeout:
+                clientTransactions[key]?.onTimeout()
+            case .terminate:
+                clientTransactions[key] = nil
+                if let ts = timers.removeValue(forKey: .client(key)) { for t in ts.values { t.cancel() } }
+            }
+        }
+    }
+
+    private func schedule(_ timer: TransactionTimer, after: Duration, owner: TimerOwner) {
+        timers[owner, default: [:]][timer]?.cancel()
+        let delay = TimeAmount.nanoseconds(after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)
+        timers[owner, default: [:]][timer] = eventLoop.scheduleTask(in: delay) { [weak self] in
+            self?.fire(timer, owner: owner)
+        }
+    }
+
+    private func cancel(_ timer: TransactionTimer, owner: TimerOwner) {
+        timers[owner]?[timer]?.cancel()
+        timers[owner]?[timer] = nil
+    }
+
+    private func fire(_ timer: TransactionTimer, owner: TimerOwner) {
+        timers[owner]?[timer] = nil
+        switch owner {
+        case .server(let key):
+            guard var entry = serverTransactions[key] else { return }
+            let actions = entry.transaction.timerFired(timer)
+            serverTransactions[key] = entry
+            perform(actions, key: key)
+        case .client(let key):
+            guard var entry = clientTransactions[key] else { return }
+            let actions = entry.transaction.timerFired(timer)
+            clientTransactions[key] = entry
+            performClient(actions, key: key)
+        }
+    }
+
     /// The request of a live server transaction.
     public func request(of key: TransactionKey) -> SIPMessage? { serverTransactions[key]?.transaction.request }
 
@@ -236,17 +332,9 @@ public final class SIPEndpoint: @unchecked Sendable {
                 statistics.responsesSent += 1
                 write(message.serialized(), to: entry.peer, via: message.via.first)
             case .startTimer(let timer, let after):
-                timers[key, default: [:]][timer]?.cancel()
-                if after == .zero {
-                    eventLoop.execute { [weak self] in self?.fire(timer, key: key) }
-                } else {
-                    timers[key, default: [:]][timer] = eventLoop.scheduleTask(in: .nanoseconds(Int64(after.components.seconds) * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)) { [weak self] in
-                        self?.fire(timer, key: key)
-                    }
-                }
+                schedule(timer, after: after, owner: .server(key))
             case .cancelTimer(let timer):
-                timers[key]?[timer]?.cancel()
-                timers[key]?[timer] = nil
+                cancel(timer, owner: .server(key))
             case .deliverResponse:
                 break
             case .timeout:
@@ -258,17 +346,9 @@ public final class SIPEndpoint: @unchecked Sendable {
                         mergeIndex["\(fromTag)|\(r.callID)|\(r.cseq.sequence)|\(r.method.rawValue)"] = nil
                     }
                 }
-                if let ts = timers.removeValue(forKey: key) { for t in ts.values { t.cancel() } }
+                if let ts = timers.removeValue(forKey: .server(key)) { for t in ts.values { t.cancel() } }
             }
         }
-    }
-
-    private func fire(_ timer: TransactionTimer, key: TransactionKey) {
-        timers[key]?[timer] = nil
-        guard var entry = serverTransactions[key] else { return }
-        let actions = entry.transaction.timerFired(timer)
-        serverTransactions[key] = entry
-        perform(actions, key: key)
     }
 
     /// Writes bytes to the peer: on TCP to its connection, on UDP to the

@@ -29,6 +29,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
     public let endpoint: SIPEndpoint
     private let logger: Logger
     private var channels: [Channel] = []
+    private var udpChannels: [Channel] = []
     private var connectionsPerAddress: [String: Int] = [:]
 
     public init(configuration: Configuration, endpoint: SIPEndpoint, logger: Logger) {
@@ -56,6 +57,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
                     }
                     .bind(host: address, port: configuration.port).get()
                 channels.append(channel)
+                udpChannels.append(channel)
                 boundAddresses.append((.udp, channel.localAddress!))
             }
             if configuration.tcp {
@@ -88,10 +90,17 @@ public final class SIPTransportService: Service, @unchecked Sendable {
         }
     }
 
+    /// A peer to send to over the first bound UDP socket of the address family of `remote`.
+    public func udpPeer(to remote: SocketAddress) -> SIPPeer? {
+        guard let udp = udpChannels.first(where: { $0.localAddress?.protocol == remote.protocol }) else { return nil }
+        return SIPPeer(transport: .udp, remote: remote, channel: udp)
+    }
+
     /// Closes every socket.
     public func stop() async {
         for c in channels { try? await c.close() }
         channels.removeAll()
+        udpChannels.removeAll()
     }
 
     public func run() async throws {
