@@ -12,17 +12,19 @@ final class LoopbackServer: @unchecked Sendable {
     let service: SIPTransportService
     let endpoint: SIPEndpoint
 
-    init() async throws {
+    init(bind: String = "127.0.0.1") async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let registrar = Registrar(configuration: .init(realm: "hotline.test"), passwords: ["8001": "demo-8001"])
         endpoint = try await loop.submit {
             SIPEndpoint(eventLoop: loop, configuration: .init(), registrar: registrar, logger: Logger(label: "test"), now: { 1_000 })
         }.get()
         var config = SIPTransportService.Configuration()
-        config.bindAddresses = ["127.0.0.1"]
+        config.bindAddresses = [bind]
         config.port = 0
         config.tcpMessageTimeout = .milliseconds(300)
-        service = SIPTransportService(configuration: config, endpoint: endpoint, logger: Logger(label: "test"))
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .warning
+        service = SIPTransportService(configuration: config, endpoint: endpoint, logger: quiet)
         try await service.start()
     }
 
@@ -36,14 +38,14 @@ struct TestUDPAgent {
     let channel: NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
     let server: SocketAddress
 
-    static func connect(port: Int) async throws -> TestUDPAgent {
+    static func connect(port: Int, host: String = "127.0.0.1") async throws -> TestUDPAgent {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0) { ch in
+            .bind(host: host, port: 0) { ch in
                 ch.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: ch)
                 }
             }
-        return TestUDPAgent(channel: channel, server: try SocketAddress(ipAddress: "127.0.0.1", port: port))
+        return TestUDPAgent(channel: channel, server: try SocketAddress(ipAddress: host, port: port))
     }
 
     /// Sends `bytes` and returns the next `count` messages received.
@@ -93,6 +95,15 @@ struct EndpointTests {
         #expect(replies[0].via[0].received == "127.0.0.1")
         #expect(replies[0].via[0].rport! == local)
         #expect(replies[0].to.tag != nil)
+        await server.stop()
+    }
+
+    @Test("IPv6: OPTIONS over UDP on ::1", .enabled(if: ipv6LoopbackAvailable, "no IPv6 loopback on this machine"))
+    func ipv6() async throws {
+        let server = try await LoopbackServer(bind: "::1")
+        let text = String(decoding: options(branch: "z9hG4bK-v6-1"), as: UTF8.self).replacingOccurrences(of: "127.0.0.1:9", with: "[::1]:9")
+        let replies = try await TestUDPAgent.connect(port: server.port(.udp), host: "::1").exchange(Array(text.utf8))
+        #expect(replies[0].statusCode == 200 && replies[0].via[0].host == "[::1]")
         await server.stop()
     }
 
@@ -284,3 +295,8 @@ extension SIPStreamFramer {
         return try copy.nextFrame(&b)
     }
 }
+
+/// Whether this machine can bind the IPv6 loopback.
+let ipv6LoopbackAvailable: Bool = {
+    (try? DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "::1", port: 0).flatMap { $0.close() }.wait()) != nil
+}()
