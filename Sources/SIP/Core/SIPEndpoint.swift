@@ -140,8 +140,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             return
         }
 
-        var transaction = ServerTransaction(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
-        _ = transaction
+        let transaction = ServerTransaction(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
         serverTransactions[key] = (transaction, peer)
         if request.to.tag == nil, let fromTag = request.from.tag {
             let mergeKey = "\(fromTag)|\(request.callID)|\(request.cseq.sequence)|\(request.method.rawValue)"

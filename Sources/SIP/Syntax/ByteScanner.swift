@@ -100,6 +100,21 @@ struct ByteScanner {
         return index == start ? nil : value
     }
 
+    /// Parses a comma-separated list of elements filling a whole header value.
+    static func parseList<T>(
+        _ value: String, of what: String, _ element: (inout ByteScanner) throws(SIPSyntaxError) -> T
+    ) throws(SIPSyntaxError) -> [T] {
+        var s = ByteScanner(value)
+        var result: [T] = []
+        repeat {
+            s.skipWhitespace()
+            result.append(try element(&s))
+        } while s.consumeSeparator(ASCII.comma)
+        s.skipWhitespace()
+        guard s.atEnd else { throw .trailingCharacters(what) }
+        return result
+    }
+
     /// Finds `byte` outside quoted strings and angle brackets, from the cursor.
     @inlinable
     func find(_ byte: UInt8, outsideQuotes: Bool = true) -> Int? {

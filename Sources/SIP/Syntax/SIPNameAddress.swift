@@ -100,14 +100,6 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a comma-separated list of addresses (Contact, Route, Record-Route).
     static func parseList(_ value: String) throws(SIPSyntaxError) -> [SIPNameAddress] {
-        var s = ByteScanner(value)
-        var result: [SIPNameAddress] = []
-        repeat {
-            s.skipWhitespace()
-            result.append(try parse(&s))
-        } while s.consumeSeparator(ASCII.comma)
-        s.skipWhitespace()
-        guard s.atEnd else { throw .trailingCharacters("address") }
-        return result
+        try ByteScanner.parseList(value, of: "address", parse)
     }
 }

@@ -53,15 +53,7 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a Via header value (one or more comma-separated entries).
     public static func parseList(_ value: String) throws(SIPSyntaxError) -> [SIPVia] {
-        var s = ByteScanner(value)
-        var result: [SIPVia] = []
-        repeat {
-            s.skipWhitespace()
-            result.append(try parse(&s))
-        } while s.consumeSeparator(ASCII.comma)
-        s.skipWhitespace()
-        guard s.atEnd else { throw .trailingCharacters("Via") }
-        return result
+        try ByteScanner.parseList(value, of: "Via", parse)
     }
 
     static func parse(_ s: inout ByteScanner) throws(SIPSyntaxError) -> SIPVia {
