@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "hotline", targets: ["hotline"]),
         .library(name: "SIP", targets: ["SIP"]),
+        .library(name: "Media", targets: ["Media"]),
         .library(name: "Planning", targets: ["Planning"]),
         .library(name: "Quality", targets: ["Quality"]),
     ],
@@ -30,6 +31,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // SDP, RTP/RTCP, G.711, DTMF, WAV, prompts, bridging and stereo recording.
+        .target(
+            name: "Media",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Erlang B/C capacity, staffing and the cost model.
@@ -61,6 +71,7 @@ let package = Package(
             name: "hotline",
             dependencies: [
                 "Server",
+                "Media",
                 "Planning",
                 "Quality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,6 +81,15 @@ let package = Package(
             name: "SIPTests",
             dependencies: [
                 "SIP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "MediaTests",
+            dependencies: [
+                "Media",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
