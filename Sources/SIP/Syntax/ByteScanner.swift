@@ -69,6 +69,25 @@ struct ByteScanner {
         String(decoding: bytes[range], as: UTF8.self)
     }
 
+    /// Whether `name`/`version` spell SIP/2.0.
+    func isSIP20(_ name: Range<Int>, _ version: Range<Int>) -> Bool {
+        name.count == 3 && version.count == 3
+            && ASCII.lower(bytes[name.lowerBound]) == 115 && ASCII.lower(bytes[name.lowerBound + 1]) == 105
+            && ASCII.lower(bytes[name.lowerBound + 2]) == 112
+            && bytes[version.lowerBound] == 50 && bytes[version.lowerBound + 1] == 46 && bytes[version.lowerBound + 2] == 48
+    }
+
+    /// A token uppercased; the common transports without a new string.
+    func upperToken(_ r: Range<Int>) -> String {
+        if r.count == 3 {
+            let a = ASCII.lower(bytes[r.lowerBound]), b = ASCII.lower(bytes[r.lowerBound + 1]), c = ASCII.lower(bytes[r.lowerBound + 2])
+            if a == 117 && b == 100 && c == 112 { return "UDP" }
+            if a == 116 && b == 99 && c == 112 { return "TCP" }
+            if a == 116 && b == 108 && c == 115 { return "TLS" }
+        }
+        return string(r).uppercased()
+    }
+
     /// Consumes a quoted-string (with its quotes) and returns its range.
     /// quoted-pair may escape any byte but CR and LF.
     @inlinable
@@ -104,7 +123,14 @@ struct ByteScanner {
     static func parseList<T>(
         _ value: String, of what: String, _ element: (inout ByteScanner) throws(SIPSyntaxError) -> T
     ) throws(SIPSyntaxError) -> [T] {
-        var s = ByteScanner(value)
+        try parseList(ByteScanner(value), of: what, element)
+    }
+
+    /// Parses a comma-separated list of elements filling the scanner's range.
+    static func parseList<T>(
+        _ scanner: ByteScanner, of what: String, _ element: (inout ByteScanner) throws(SIPSyntaxError) -> T
+    ) throws(SIPSyntaxError) -> [T] {
+        var s = scanner
         var result: [T] = []
         repeat {
             s.skipWhitespace()

@@ -8,59 +8,78 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
     public let spelling: String
     /// The lowercased long form.
     public let canonical: String
+    /// A small number for the well-known names (0 for others), so the
+    /// parser and comparisons need no string compare.
+    let id: KnownHeader
 
     public init(_ name: String) {
         spelling = name
         let lower = name.asciiLowercased
         canonical = SIPHeaderName.compactForms[lower] ?? lower
+        id = SIPHeaderName.idByCanonical[canonical] ?? .other
     }
 
     public init(stringLiteral value: String) { self.init(value) }
 
-    private init(spelling: String, canonical: String) {
+    private init(spelling: String, canonical: String, id: KnownHeader) {
         self.spelling = spelling
         self.canonical = canonical
+        self.id = id
     }
 
-    public static func == (a: SIPHeaderName, b: SIPHeaderName) -> Bool { a.canonical == b.canonical }
+    public static func == (a: SIPHeaderName, b: SIPHeaderName) -> Bool {
+        if a.id != .other || b.id != .other { return a.id == b.id }
+        return a.canonical == b.canonical
+    }
     public func hash(into h: inout Hasher) { h.combine(canonical) }
+
+    /// The names the parser and the message model know by number.
+    enum KnownHeader: UInt8, Sendable {
+        case other = 0
+        case via, from, to, callID, cseq, maxForwards, contact, route, recordRoute, contentLength, contentType
+        case expires, minExpires, authorization, wwwAuthenticate, proxyAuthorization, proxyAuthenticate, allow, accept
+        case acceptEncoding, acceptLanguage, supported, require, proxyRequire, unsupported, userAgent, server
+        case retryAfter, date, warning, contentEncoding, sessionExpires, minSE, reason
+    }
+
+    static let idByCanonical: [String: KnownHeader] = Dictionary(uniqueKeysWithValues: known.map { ($0.canonical, $0.id) })
 
     public var description: String { spelling }
 
-    public static let via = SIPHeaderName(spelling: "Via", canonical: "via")
-    public static let from = SIPHeaderName(spelling: "From", canonical: "from")
-    public static let to = SIPHeaderName(spelling: "To", canonical: "to")
-    public static let callID = SIPHeaderName(spelling: "Call-ID", canonical: "call-id")
-    public static let cseq = SIPHeaderName(spelling: "CSeq", canonical: "cseq")
-    public static let maxForwards = SIPHeaderName(spelling: "Max-Forwards", canonical: "max-forwards")
-    public static let contact = SIPHeaderName(spelling: "Contact", canonical: "contact")
-    public static let route = SIPHeaderName(spelling: "Route", canonical: "route")
-    public static let recordRoute = SIPHeaderName(spelling: "Record-Route", canonical: "record-route")
-    public static let contentLength = SIPHeaderName(spelling: "Content-Length", canonical: "content-length")
-    public static let contentType = SIPHeaderName(spelling: "Content-Type", canonical: "content-type")
-    public static let expires = SIPHeaderName(spelling: "Expires", canonical: "expires")
-    public static let minExpires = SIPHeaderName(spelling: "Min-Expires", canonical: "min-expires")
-    public static let authorization = SIPHeaderName(spelling: "Authorization", canonical: "authorization")
-    public static let wwwAuthenticate = SIPHeaderName(spelling: "WWW-Authenticate", canonical: "www-authenticate")
-    public static let proxyAuthorization = SIPHeaderName(spelling: "Proxy-Authorization", canonical: "proxy-authorization")
-    public static let proxyAuthenticate = SIPHeaderName(spelling: "Proxy-Authenticate", canonical: "proxy-authenticate")
-    public static let allow = SIPHeaderName(spelling: "Allow", canonical: "allow")
-    public static let accept = SIPHeaderName(spelling: "Accept", canonical: "accept")
-    public static let acceptEncoding = SIPHeaderName(spelling: "Accept-Encoding", canonical: "accept-encoding")
-    public static let acceptLanguage = SIPHeaderName(spelling: "Accept-Language", canonical: "accept-language")
-    public static let supported = SIPHeaderName(spelling: "Supported", canonical: "supported")
-    public static let require = SIPHeaderName(spelling: "Require", canonical: "require")
-    public static let proxyRequire = SIPHeaderName(spelling: "Proxy-Require", canonical: "proxy-require")
-    public static let unsupported = SIPHeaderName(spelling: "Unsupported", canonical: "unsupported")
-    public static let userAgent = SIPHeaderName(spelling: "User-Agent", canonical: "user-agent")
-    public static let server = SIPHeaderName(spelling: "Server", canonical: "server")
-    public static let retryAfter = SIPHeaderName(spelling: "Retry-After", canonical: "retry-after")
-    public static let date = SIPHeaderName(spelling: "Date", canonical: "date")
-    public static let warning = SIPHeaderName(spelling: "Warning", canonical: "warning")
-    public static let contentEncoding = SIPHeaderName(spelling: "Content-Encoding", canonical: "content-encoding")
-    public static let sessionExpires = SIPHeaderName(spelling: "Session-Expires", canonical: "session-expires")
-    public static let minSE = SIPHeaderName(spelling: "Min-SE", canonical: "min-se")
-    public static let reason = SIPHeaderName(spelling: "Reason", canonical: "reason")
+    public static let via = SIPHeaderName(spelling: "Via", canonical: "via", id: .via)
+    public static let from = SIPHeaderName(spelling: "From", canonical: "from", id: .from)
+    public static let to = SIPHeaderName(spelling: "To", canonical: "to", id: .to)
+    public static let callID = SIPHeaderName(spelling: "Call-ID", canonical: "call-id", id: .callID)
+    public static let cseq = SIPHeaderName(spelling: "CSeq", canonical: "cseq", id: .cseq)
+    public static let maxForwards = SIPHeaderName(spelling: "Max-Forwards", canonical: "max-forwards", id: .maxForwards)
+    public static let contact = SIPHeaderName(spelling: "Contact", canonical: "contact", id: .contact)
+    public static let route = SIPHeaderName(spelling: "Route", canonical: "route", id: .route)
+    public static let recordRoute = SIPHeaderName(spelling: "Record-Route", canonical: "record-route", id: .recordRoute)
+    public static let contentLength = SIPHeaderName(spelling: "Content-Length", canonical: "content-length", id: .contentLength)
+    public static let contentType = SIPHeaderName(spelling: "Content-Type", canonical: "content-type", id: .contentType)
+    public static let expires = SIPHeaderName(spelling: "Expires", canonical: "expires", id: .expires)
+    public static let minExpires = SIPHeaderName(spelling: "Min-Expires", canonical: "min-expires", id: .minExpires)
+    public static let authorization = SIPHeaderName(spelling: "Authorization", canonical: "authorization", id: .authorization)
+    public static let wwwAuthenticate = SIPHeaderName(spelling: "WWW-Authenticate", canonical: "www-authenticate", id: .wwwAuthenticate)
+    public static let proxyAuthorization = SIPHeaderName(spelling: "Proxy-Authorization", canonical: "proxy-authorization", id: .proxyAuthorization)
+    public static let proxyAuthenticate = SIPHeaderName(spelling: "Proxy-Authenticate", canonical: "proxy-authenticate", id: .proxyAuthenticate)
+    public static let allow = SIPHeaderName(spelling: "Allow", canonical: "allow", id: .allow)
+    public static let accept = SIPHeaderName(spelling: "Accept", canonical: "accept", id: .accept)
+    public static let acceptEncoding = SIPHeaderName(spelling: "Accept-Encoding", canonical: "accept-encoding", id: .acceptEncoding)
+    public static let acceptLanguage = SIPHeaderName(spelling: "Accept-Language", canonical: "accept-language", id: .acceptLanguage)
+    public static let supported = SIPHeaderName(spelling: "Supported", canonical: "supported", id: .supported)
+    public static let require = SIPHeaderName(spelling: "Require", canonical: "require", id: .require)
+    public static let proxyRequire = SIPHeaderName(spelling: "Proxy-Require", canonical: "proxy-require", id: .proxyRequire)
+    public static let unsupported = SIPHeaderName(spelling: "Unsupported", canonical: "unsupported", id: .unsupported)
+    public static let userAgent = SIPHeaderName(spelling: "User-Agent", canonical: "user-agent", id: .userAgent)
+    public static let server = SIPHeaderName(spelling: "Server", canonical: "server", id: .server)
+    public static let retryAfter = SIPHeaderName(spelling: "Retry-After", canonical: "retry-after", id: .retryAfter)
+    public static let date = SIPHeaderName(spelling: "Date", canonical: "date", id: .date)
+    public static let warning = SIPHeaderName(spelling: "Warning", canonical: "warning", id: .warning)
+    public static let contentEncoding = SIPHeaderName(spelling: "Content-Encoding", canonical: "content-encoding", id: .contentEncoding)
+    public static let sessionExpires = SIPHeaderName(spelling: "Session-Expires", canonical: "session-expires", id: .sessionExpires)
+    public static let minSE = SIPHeaderName(spelling: "Min-SE", canonical: "min-se", id: .minSE)
+    public static let reason = SIPHeaderName(spelling: "Reason", canonical: "reason", id: .reason)
 
     /// Compact forms (RFC 3261 §7.3.3 and the registry of header fields).
     static let compactForms: [String: String] = [
@@ -87,13 +106,13 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         if count == 1 {
             let c = ASCII.lower(bytes[range.lowerBound])
             switch c {
-            case UInt8(ascii: "v"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "via")
-            case UInt8(ascii: "f"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "from")
-            case UInt8(ascii: "t"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "to")
-            case UInt8(ascii: "i"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "call-id")
-            case UInt8(ascii: "m"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "contact")
-            case UInt8(ascii: "l"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "content-length")
-            case UInt8(ascii: "c"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "content-type")
+            case UInt8(ascii: "v"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "via", id: .via)
+            case UInt8(ascii: "f"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "from", id: .from)
+            case UInt8(ascii: "t"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "to", id: .to)
+            case UInt8(ascii: "i"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "call-id", id: .callID)
+            case UInt8(ascii: "m"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "contact", id: .contact)
+            case UInt8(ascii: "l"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "content-length", id: .contentLength)
+            case UInt8(ascii: "c"): return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: "content-type", id: .contentType)
             default: break
             }
         } else {
@@ -108,7 +127,7 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
                     i += 1
                 }
                 if equal {
-                    return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: name.canonical)
+                    return SIPHeaderName(spelling: String(decoding: bytes[range], as: UTF8.self), canonical: name.canonical, id: name.id)
                 }
             }
         }

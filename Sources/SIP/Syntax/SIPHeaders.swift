@@ -2,7 +2,9 @@
 ///
 /// Values are kept as received, with line folding replaced by a single space
 /// and surrounding white space trimmed. Repeated fields stay separate, so a
-/// message re-serializes as it came.
+/// message re-serializes as it came. A parsed message's values stay bytes in
+/// the received buffer until asked for as strings, and are written back from
+/// those bytes.
 public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryLiteral {
     /// One header field.
     public struct Field: Sendable, Hashable {
@@ -14,23 +16,66 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
         }
     }
 
-    public private(set) var fields: [Field]
-
-    public init() { fields = [] }
-
-    public init(_ fields: [Field]) { self.fields = fields }
-
-    public init(dictionaryLiteral elements: (String, String)...) {
-        fields = elements.map { Field(name: SIPHeaderName($0.0), value: $0.1) }
+    /// Where a value lives: bytes of ``storage``, or a string of its own.
+    enum FieldValue: Sendable {
+        case raw(Range<Int>)
+        case owned(String)
     }
 
-    public var count: Int { fields.count }
+    struct Entry: Sendable {
+        var name: SIPHeaderName
+        var value: FieldValue
+    }
+
+    /// The received bytes that raw values point into.
+    var storage: [UInt8]
+    var entries: [Entry]
+
+    public init() {
+        storage = []
+        entries = []
+    }
+
+    public init(_ fields: [Field]) {
+        storage = []
+        entries = fields.map { Entry(name: $0.name, value: .owned($0.value)) }
+    }
+
+    init(storage: [UInt8], entries: [Entry]) {
+        self.storage = storage
+        self.entries = entries
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements.map { Field(name: SIPHeaderName($0.0), value: $0.1) })
+    }
+
+    public var count: Int { entries.count }
+
+    /// Every field, with its value as a string.
+    public var fields: [Field] { entries.map { Field(name: $0.name, value: string($0.value)) } }
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
+    @inline(__always)
+    func string(_ value: FieldValue) -> String {
+        switch value {
+        case .raw(let r): return String(decoding: storage[r], as: UTF8.self)
+        case .owned(let s): return s
+        }
+    }
+
+    /// A scanner over a value, without copying raw bytes.
+    func scanner(_ value: FieldValue) -> ByteScanner {
+        switch value {
+        case .raw(let r): return ByteScanner(storage, from: r.lowerBound, to: r.upperBound)
+        case .owned(let s): return ByteScanner(s)
+        }
+    }
+
     /// The value of the first field named `name`.
     public subscript(name: SIPHeaderName) -> String? {
-        for f in fields where f.name == name { return f.value }
+        for e in entries where e.name == name { return string(e.value) }
         return nil
     }
 
@@ -39,33 +84,33 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
 
     /// The values of every field named `name`, one per field.
     public func fieldValues(_ name: SIPHeaderName) -> [String] {
-        fields.lazy.filter { $0.name == name }.map(\.value)
+        entries.compactMap { $0.name == name ? string($0.value) : nil }
     }
 
     /// The elements of a comma-separated list header across all its fields
     /// (`Allow`, `Supported`, `Require`, …), trimmed.
     public func listValues(_ name: SIPHeaderName) -> [String] {
         var result: [String] = []
-        for f in fields where f.name == name {
-            result.append(contentsOf: SIPHeaders.splitList(f.value))
+        for e in entries where e.name == name {
+            result.append(contentsOf: SIPHeaders.splitList(scanner(e.value)))
         }
         return result
     }
 
     /// Whether a field named `name` is present.
     public func contains(_ name: SIPHeaderName) -> Bool {
-        fields.contains { $0.name == name }
+        entries.contains { $0.name == name }
     }
 
     /// Appends a field.
     public mutating func add(_ name: SIPHeaderName, _ value: String) {
-        fields.append(Field(name: name, value: value))
+        entries.append(Entry(name: name, value: .owned(value)))
     }
 
     /// Inserts a field before every other field of the same name (or at the end).
     public mutating func prepend(_ name: SIPHeaderName, _ value: String) {
-        let i = fields.firstIndex { $0.name == name } ?? fields.endIndex
-        fields.insert(Field(name: name, value: value), at: i)
+        let i = entries.firstIndex { $0.name == name } ?? entries.endIndex
+        entries.insert(Entry(name: name, value: .owned(value)), at: i)
     }
 
     /// Replaces the fields named `name` with one field holding `value`, at the
@@ -77,20 +122,42 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
     /// Replaces the fields named `name` with one field per value, at the
     /// place of the first of them (or at the end).
     public mutating func replace(_ name: SIPHeaderName, with values: [String]) {
-        let first = fields.firstIndex { $0.name == name }
-        let spelling = first.map { fields[$0].name } ?? name
-        fields.removeAll { $0.name == name }
-        let at = first.map { Swift.min($0, fields.count) } ?? fields.count
-        fields.insert(contentsOf: values.map { Field(name: spelling, value: $0) }, at: at)
+        let first = entries.firstIndex { $0.name == name }
+        let spelling = first.map { entries[$0].name } ?? name
+        entries.removeAll { $0.name == name }
+        let at = first.map { Swift.min($0, entries.count) } ?? entries.count
+        entries.insert(contentsOf: values.map { Entry(name: spelling, value: .owned($0)) }, at: at)
     }
 
     public mutating func remove(_ name: SIPHeaderName) {
-        fields.removeAll { $0.name == name }
+        entries.removeAll { $0.name == name }
     }
+
+    /// Appends `Name: value CRLF` for every field.
+    func write(into out: inout [UInt8]) {
+        for e in entries {
+            out.append(contentsOf: e.name.spelling.utf8)
+            out.append(ASCII.colon)
+            out.append(ASCII.space)
+            switch e.value {
+            case .raw(let r): out.append(contentsOf: storage[r])
+            case .owned(let s): out.append(contentsOf: s.utf8)
+            }
+            out.append(ASCII.cr)
+            out.append(ASCII.lf)
+        }
+    }
+
+    public static func == (a: SIPHeaders, b: SIPHeaders) -> Bool { a.fields == b.fields }
+    public func hash(into h: inout Hasher) { h.combine(fields) }
 
     /// Splits a header value at commas outside quoted strings and `<>`.
     public static func splitList(_ value: String) -> [String] {
-        var s = ByteScanner(value)
+        splitList(ByteScanner(value))
+    }
+
+    static func splitList(_ scanner: ByteScanner) -> [String] {
+        var s = scanner
         var result: [String] = []
         while !s.atEnd {
             let end = s.find(ASCII.comma) ?? s.end

@@ -53,12 +53,12 @@ private struct ParseState {
     let b: [UInt8]
     var i = 0
     var isRequest = true
-    var fields: [SIPHeaders.Field] = []
+    var entries: [SIPHeaders.Entry] = []
 
     init(bytes: [UInt8]) { b = bytes }
 
     func fail(_ status: Int?, _ reason: String) -> SIPParseError {
-        SIPParseError(status: isRequest ? status : nil, reason: reason, isRequest: isRequest, headers: SIPHeaders(fields))
+        SIPParseError(status: isRequest ? status : nil, reason: reason, isRequest: isRequest, headers: SIPHeaders(storage: b, entries: entries))
     }
 
     /// The index of the CR or LF that ends the line starting at `from`.
@@ -98,48 +98,55 @@ private struct ParseState {
         var maxForwards: Int?, contentLength: Int?
         var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
         var seenContentType = false
-        for f in fields {
+        let headers = SIPHeaders(storage: b, entries: entries)
+        for e in entries {
             do throws(SIPSyntaxError) {
-                switch f.name.canonical {
-                case "via":
-                    via.append(contentsOf: try SIPVia.parseList(f.value))
-                case "from":
+                switch e.name.id {
+                case .via:
+                    via.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "Via", SIPVia.parse))
+                case .from:
                     guard from == nil else { throw SIPSyntaxError.duplicate }
-                    from = try SIPNameAddress(f.value)
-                case "to":
+                    from = try SIPNameAddress.parseWhole(headers.scanner(e.value))
+                case .to:
                     guard to == nil else { throw SIPSyntaxError.duplicate }
-                    to = try SIPNameAddress(f.value)
-                case "call-id":
+                    to = try SIPNameAddress.parseWhole(headers.scanner(e.value))
+                case .callID:
                     guard callID == nil else { throw SIPSyntaxError.duplicate }
-                    guard !f.value.isEmpty, !f.value.utf8.contains(where: { $0 <= 32 }) else { throw SIPSyntaxError.expected("Call-ID word") }
-                    callID = f.value
-                case "cseq":
+                    let s = headers.scanner(e.value)
+                    var i = s.index
+                    while i < s.end, s.bytes[i] > 32 { i += 1 }
+                    guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
+                    callID = s.string(s.index..<s.end)
+                case .cseq:
                     guard cseq == nil else { throw SIPSyntaxError.duplicate }
-                    cseq = try SIPCSeq(f.value)
-                case "max-forwards":
+                    cseq = try SIPCSeq(scanner: headers.scanner(e.value))
+                case .maxForwards:
                     guard maxForwards == nil else { throw SIPSyntaxError.duplicate }
-                    var s = ByteScanner(f.value)
+                    var s = headers.scanner(e.value)
                     guard let v = s.number(maxDigits: 10), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
                     maxForwards = Int(v)
-                case "content-length":
+                case .contentLength:
                     guard contentLength == nil else { throw SIPSyntaxError.duplicate }
-                    var s = ByteScanner(f.value)
+                    var s = headers.scanner(e.value)
                     guard let v = s.number(maxDigits: 9), s.atEnd else { throw SIPSyntaxError.expected("Content-Length number") }
                     contentLength = Int(v)
-                case "content-type":
+                case .contentType:
                     guard !seenContentType else { throw SIPSyntaxError.duplicate }
                     seenContentType = true
-                case "contact":
-                    if f.value != "*" { contacts.append(contentsOf: try SIPNameAddress.parseList(f.value)) }
-                case "route":
-                    routes.append(contentsOf: try SIPNameAddress.parseList(f.value))
-                case "record-route":
-                    recordRoutes.append(contentsOf: try SIPNameAddress.parseList(f.value))
+                case .contact:
+                    let s = headers.scanner(e.value)
+                    if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
+                        contacts.append(contentsOf: try ByteScanner.parseList(s, of: "address", SIPNameAddress.parse))
+                    }
+                case .route:
+                    routes.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "address", SIPNameAddress.parse))
+                case .recordRoute:
+                    recordRoutes.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "address", SIPNameAddress.parse))
                 default:
                     break
                 }
             } catch {
-                throw fail(400, "Bad \(f.name.spelling) header: \(error)")
+                throw fail(400, "Bad \(e.name.spelling) header: \(error)")
             }
         }
         guard !via.isEmpty else { throw fail(400, "Missing Via header") }
@@ -160,23 +167,22 @@ private struct ParseState {
             guard !fromStream else { throw fail(400, "Missing Content-Length on a stream transport") }
             body = available == 0 ? [] : Array(b[i..<n])
         }
-        _ = body.count
         return SIPMessage(
-            startLine: startLine, headers: SIPHeaders(fields), body: body, via: via, from: from, to: to,
+            startLine: startLine, headers: headers, body: body, via: via, from: from, to: to,
             callID: callID, cseq: cseq, maxForwards: maxForwards, contacts: contacts, routes: routes,
             recordRoutes: recordRoutes)
     }
 
     mutating func readHeaderFields(limits: SIPMessageParser.Limits) throws(SIPParseError) {
         let n = b.count
-        fields.reserveCapacity(16)
+        entries.reserveCapacity(16)
         while i < n {
             let c = b[i]
             if c == ASCII.cr || c == ASCII.lf {
                 i = afterTerminator(i)
                 return
             }
-            guard fields.count < limits.maxHeaderFields else { throw fail(513, "Too many header fields") }
+            guard entries.count < limits.maxHeaderFields else { throw fail(513, "Too many header fields") }
             let nameStart = i
             while i < n, CharacterClasses.isToken(b[i]) { i += 1 }
             let nameEnd = i
@@ -188,13 +194,12 @@ private struct ParseState {
             var valueStart = i
             guard var end = lineEnd(from: i) else {
                 // A last header line without CRLF: take it to the end.
-                let value = trimmed(valueStart, n)
-                fields.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
+                entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: .raw(trimmed(valueStart, n))))
                 i = n
                 return
             }
             var next = afterTerminator(end)
-            var value: String
+            let value: SIPHeaders.FieldValue
             if next < n, ASCII.isWhitespace(b[next]) {
                 var joined: [UInt8] = []
                 while true {
@@ -212,20 +217,21 @@ private struct ParseState {
                     next = afterTerminator(end)
                     guard joined.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
                 }
-                value = String(decoding: joined, as: UTF8.self)
+                value = .owned(String(decoding: joined, as: UTF8.self))
             } else {
-                value = trimmed(valueStart, end)
+                let r = trimmed(valueStart, end)
+                guard r.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
+                value = .raw(r)
             }
-            guard value.utf8.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
-            fields.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
+            entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
             i = next
         }
     }
 
-    func trimmed(_ start: Int, _ end: Int) -> String {
+    func trimmed(_ start: Int, _ end: Int) -> Range<Int> {
         var e = end
         while e > start, ASCII.isWhitespace(b[e - 1]) { e -= 1 }
-        return String(decoding: b[start..<e], as: UTF8.self)
+        return start..<e
     }
 
     func parseStartLine(_ r: Range<Int>) throws(SIPParseError) -> SIPMessage.StartLine {

@@ -19,11 +19,17 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a whole header value holding one address.
     public init(_ string: String) throws(SIPSyntaxError) {
-        var s = ByteScanner(string)
+        self = try SIPNameAddress.parseWhole(ByteScanner(string))
+    }
+
+    /// Parses a value holding exactly one address.
+    static func parseWhole(_ scanner: ByteScanner) throws(SIPSyntaxError) -> SIPNameAddress {
+        var s = scanner
         s.skipWhitespace()
-        self = try SIPNameAddress.parse(&s)
+        let a = try parse(&s)
         s.skipWhitespace()
         guard s.atEnd else { throw .trailingCharacters("address") }
+        return a
     }
 
     /// The `tag` parameter.

@@ -26,12 +26,7 @@ extension SIPMessage {
             out.append(contentsOf: reason.utf8)
             out.append(contentsOf: [ASCII.cr, ASCII.lf])
         }
-        for f in headers {
-            out.append(contentsOf: f.name.spelling.utf8)
-            out.append(contentsOf: [ASCII.colon, ASCII.space])
-            out.append(contentsOf: f.value.utf8)
-            out.append(contentsOf: [ASCII.cr, ASCII.lf])
-        }
+        headers.write(into: &out)
         out.append(contentsOf: [ASCII.cr, ASCII.lf])
         out.append(contentsOf: body)
     }

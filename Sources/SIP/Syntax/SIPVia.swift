@@ -60,7 +60,7 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
         guard let name = s.token(), s.consumeSeparator(ASCII.slash),
               let version = s.token(), s.consumeSeparator(ASCII.slash),
               let transport = s.token() else { throw .expected("sent-protocol in Via") }
-        let protocolVersion = s.string(name) + "/" + s.string(version)
+        let protocolVersion = s.isSIP20(name, version) ? "SIP/2.0" : s.string(name) + "/" + s.string(version)
         let before = s.index
         s.skipWhitespace()
         guard s.index > before else { throw .expected("white space before sent-by in Via") }
@@ -81,7 +81,7 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
             port = Int(p)
         }
         let params = try SIPParameters.parseHeaderParameters(&s)
-        var via = SIPVia(transport: s.string(transport).uppercased(), host: host, port: port, branch: nil, parameters: params)
+        var via = SIPVia(transport: s.upperToken(transport), host: host, port: port, branch: nil, parameters: params)
         via.protocolVersion = protocolVersion
         return via
     }
@@ -99,7 +99,11 @@ public struct SIPCSeq: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(_ value: String) throws(SIPSyntaxError) {
-        var s = ByteScanner(value)
+        try self.init(scanner: ByteScanner(value))
+    }
+
+    init(scanner: ByteScanner) throws(SIPSyntaxError) {
+        var s = scanner
         s.skipWhitespace()
         guard let n = s.number(maxDigits: 10) else { throw .expected("CSeq number") }
         guard n < 1 << 31 else { throw .outOfRange("CSeq number") }
