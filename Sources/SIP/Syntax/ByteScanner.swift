@@ -7,12 +7,15 @@ struct ByteScanner {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index: Int
     @usableFromInline let end: Int
+    /// The character class table, fetched once per scanner.
+    @usableFromInline let classes: [UInt8]
 
     @inlinable
     init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
         self.bytes = bytes
         self.index = start
         self.end = end ?? bytes.count
+        self.classes = CharacterClasses.table
     }
 
     @inlinable
@@ -54,7 +57,7 @@ struct ByteScanner {
     @inlinable
     mutating func scan(_ flag: UInt8) -> Range<Int> {
         let start = index
-        while index < end, CharacterClasses.is(bytes[index], flag) { index += 1 }
+        while index < end, classes[Int(bytes[index])] & flag != 0 { index += 1 }
         return start..<index
     }
 

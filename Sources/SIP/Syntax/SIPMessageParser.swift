@@ -175,6 +175,7 @@ private struct ParseState {
 
     mutating func readHeaderFields(limits: SIPMessageParser.Limits) throws(SIPParseError) {
         let n = b.count
+        let classes = CharacterClasses.table
         entries.reserveCapacity(16)
         while i < n {
             let c = b[i]
@@ -184,7 +185,7 @@ private struct ParseState {
             }
             guard entries.count < limits.maxHeaderFields else { throw fail(513, "Too many header fields") }
             let nameStart = i
-            while i < n, CharacterClasses.isToken(b[i]) { i += 1 }
+            while i < n, classes[Int(b[i])] & CharacterClasses.token != 0 { i += 1 }
             let nameEnd = i
             while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
             guard nameEnd > nameStart, i < n, b[i] == ASCII.colon else { throw fail(400, "Malformed header line") }

@@ -168,7 +168,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 let b = s.bytes[j]
                 if b == ASCII.colon && colon == nil { colon = j }
                 else if colon == nil {
-                    guard CharacterClasses.is(b, CharacterClasses.userChar) else { throw .expected("user part") }
+                    guard s.classes[Int(b)] & CharacterClasses.userChar != 0 else { throw .expected("user part") }
                 }
                 j += 1
             }
