@@ -109,8 +109,17 @@ public struct NonceManager: Sendable {
     private let key: SymmetricKey
     /// How long a nonce stays fresh; an answer to an older one gets `stale=true`.
     public var lifetime: Duration
-    /// The highest `nc` seen per nonce, with the nonce's expiry (seconds).
-    private var counts: [String: (nc: UInt32, expires: Int64)] = [:]
+    /// The highest `nc` seen per nonce (keyed by its MAC, 128 bits), with the
+    /// nonce's expiry (seconds). Entries leave when their nonce expires, and
+    /// the table is capped: past the cap the oldest half is forgotten.
+    private var counts: [NonceKey: (nc: UInt32, expires: Int64)] = [:]
+    /// The most nonces whose counts are remembered.
+    public var maxTrackedNonces = 1_000_000
+
+    private struct NonceKey: Hashable {
+        var a: UInt64
+        var b: UInt64
+    }
     private var lastPrune: Int64 = 0
 
     public init(lifetime: Duration = .seconds(300), key: SymmetricKey = SymmetricKey(size: .bits256)) {
@@ -147,8 +156,15 @@ public struct NonceManager: Sendable {
         prune(now: now)
         guard let ncText = nc else { return .valid }
         guard let count = UInt32(ncText, radix: 16) else { return .invalid }
-        if let seen = counts[nonce], count <= seen.nc { return .replayed }
-        counts[nonce] = (count, expires)
+        var key = NonceKey(a: 0, b: 0)
+        for i in 16..<24 { key.a = key.a << 8 | UInt64(raw[i]) }
+        for i in 24..<32 { key.b = key.b << 8 | UInt64(raw[i]) }
+        if let seen = counts[key], count <= seen.nc { return .replayed }
+        if counts.count >= maxTrackedNonces {
+            let cut = counts.values.map(\.expires).sorted()[counts.count / 2]
+            counts = counts.filter { $0.value.expires > cut }
+        }
+        counts[key] = (count, expires)
         return .valid
     }
 
