@@ -42,6 +42,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The domain: configuration, number plan, trunks, IVR flows, call sessions, CDRs.
+        .target(
+            name: "ContactCenter",
+            dependencies: [
+                "SIP",
+                "Media",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Erlang B/C capacity, staffing and the cost model.
         .target(
             name: "Planning",
@@ -72,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Media",
+                "ContactCenter",
                 "Planning",
                 "Quality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,6 +105,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "ContactCenterTests",
+            dependencies: ["ContactCenter"]
         ),
         .testTarget(
             name: "PlanningTests",

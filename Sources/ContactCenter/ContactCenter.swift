@@ -1,0 +1,1 @@
+// The contact center domain: configuration, number plan, trunks, IVR flows, calls, CDRs.
