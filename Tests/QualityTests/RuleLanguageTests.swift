@@ -198,3 +198,27 @@ import Testing
         #expect(Set(placed) == Set(RulePack.standard.rules.map(\.id)))
     }
 }
+
+@Suite struct ExampleFilesTests {
+    @Test func customRulesExampleParsesAndWorks() throws {
+        let pack = try RulePack.load(contentsOf: repositoryRoot.appendingPathComponent("examples/qa/custom-rules.yaml"))
+        let engine = try QualityInspector(pack: pack)
+        let unverified = call([("a", 0, 3, "您好，信用卡中心"), ("c", 3, 6, "我想查账单"), ("a", 6, 9, "好的，您的卡号是6222021234567890123")])
+        let result = engine.inspect(unverified)
+        #expect(result.rules.contains("identity_not_verified") && result.rules.contains("card_number_read_out"))
+        #expect(result.autoFailed)
+        let verified = call([("a", 0, 3, "您好，请提供身份证后四位"), ("c", 3, 6, "我想查账单，1234")])
+        #expect(!engine.inspect(verified).rules.contains("identity_not_verified"))
+        let complaint = call([("c", 0, 3, "我要投诉"), ("a", 40, 43, "对不起")])
+        #expect(engine.inspect(complaint).rules.contains("no_apology_after_complaint"))
+        let apologised = call([("c", 0, 3, "我要投诉"), ("a", 4, 6, "非常抱歉")])
+        #expect(!engine.inspect(apologised).rules.contains("no_apology_after_complaint"))
+    }
+
+    @Test func sampleCallsLoad() throws {
+        for name in ["refrigerator-repair", "credit-card-bill", "parcel-delay-asr"] {
+            let transcript = try TranscriptLoader.load(contentsOf: repositoryRoot.appendingPathComponent("examples/qa/calls/\(name).json"))
+            #expect(!transcript.segments.isEmpty)
+        }
+    }
+}

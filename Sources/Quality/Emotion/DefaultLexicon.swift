@@ -137,6 +137,9 @@ terms:
   已经说过了: -2
   听清楚了吗: -1.5
   还有事吗: -1
+  真是的: -2
+  都不懂: -3
+  没仔细看: -2
   # polite forms that hide a negative entry
   麻烦您: 0
   麻烦你: 0

@@ -11,7 +11,7 @@ name: 95-hotline-default
 
 negation:
   window: 3
-  cues: [不是, 不是要, 不是想, 不用, 不要, 不想, 不需要, 无需, 不必, 不打算, 没打算, 没想, 没想过, 并不, 并没有, 没有要, 别, 甭, 没必要, 不会, 不准备, 用不着, 犯不着, 不至于, 差点, 差点就, 本来想, 本来要, 原本想]
+  cues: [不是, 不是要, 不是想, 不用, 不要, 不想, 不需要, 无需, 不必, 不打算, 没打算, 没想, 没想过, 并不, 并没有, 没有要, 别, 甭, 没必要, 不会, 不准备, 用不着, 犯不着, 不至于, 差点, 差点就, 本来想, 本来要, 原本想, 朋友说, 朋友想, 别人说, 有人说, 听说, 新闻说, 网上说]
   adjacent_cues: [不, 没, 未]
   after: [就不用了, 不用了, 就算了, 算了吧, 算了, 不必了, 就不必了, 倒不至于, 不至于, 先不用, 先不了, 就不要了, 不要了, 就免了]
   blockers: [为什么, 凭什么, 怎么, 难道, 是不是, 要不要, 能不能, 可不可以, 会不会, 不得不, 不能不, 非得, 还没, 还不, 还未, 一直未, 一直没, 一直不, 到现在没, 迟迟不, 迟迟没]
@@ -56,7 +56,7 @@ rules:
 
   - id: complaint_risk
     name: 投诉风险
-    description: The customer intends to complain or escalate — 投诉, 举报, asking for a manager, regulators (12315, 工信部, 银保监, 消协), media exposure or legal action. Negated or counterfactual mentions (我不是要投诉, 差点要投诉, 投诉就算了), other people's complaints (有人投诉) and utterances that withdraw a complaint (撤销投诉) do not count.
+    description: The customer intends to complain or escalate — 投诉, 举报, asking for a manager, regulators (12315, 工信部, 银保监, 消协), media exposure or legal action. Negated, counterfactual or reported mentions (我不是要投诉, 差点要投诉, 投诉就算了, 我朋友说想投诉), other people's complaints (有人投诉) and utterances that withdraw a complaint (撤销投诉) do not count.
     severity: critical
     points: -10
     when:
@@ -68,14 +68,14 @@ rules:
 
   - id: refund_intent
     name: 退款诉求
-    description: The customer asks for money back — a refund, returning goods for money, cancelling a paid service, a ticket or an insurance policy. Questions about the refund policy, refunds already paid, and negated mentions (不用退款了) do not count.
+    description: The customer asks for money back — a refund, returning goods for money, cancelling a paid service, a ticket or an insurance policy. Questions about the refund policy or its fees, refunds already paid, and negated mentions (不用退款了) do not count.
     severity: major
     points: 0
     when:
       keywords:
         speaker: customer
-        any: [退款, 退钱, 退费, 把钱退, 钱退给我, 钱退回, 退回来, 退给我, 全额退, 退掉, 退了吧, 给我退了, 我要退, 我想退, 想退货, 要退货, 能退吗, 能不能退, 可以退吗, 可不可以退, 能给我退, 退保, 退票, 退订, 退学费, 退押金, 退运费, 退差价]
-        exclude: [退款政策, 退款规则, 退款规定, 退款条件, 退款流程, 退款的政策, 退款的规定, 退款的规则, 退费政策, 退费规定, 退费的规定, 退费的政策, 退费标准, 退票规定, 退票的规定, 退保规定, 退款进度, 退款到账, 退款已到账, 退款已经到, 退款已经收到, 退款收到了, 已经退款, 已经退了, 已经退到, 收到退款, 退款到了]
+        any: [退款, 退钱, 退费, 把钱退, 钱退给我, 钱退回, 退回来, 退给我, 退还, 要求退, 退一半, 退部分, 退点钱, 全额退, 退掉, 退了吧, 给我退了, 我要退, 我想退, 想退货, 要退货, 能退吗, 能不能退, 可以退吗, 可不可以退, 能给我退, 退保, 退票, 退订, 退学费, 退押金, 退运费, 退差价]
+        exclude: [退款政策, 退款规则, 退款规定, 退款条件, 退款流程, 退款的政策, 退款的规定, 退款的规则, 退费政策, 退费规定, 退费的规定, 退费的政策, 退费标准, 退票规定, 退票的规定, 退保规定, 退款进度, 退款到账, 退款已到账, 退款已经到, 退款已经收到, 退款收到了, 已经退款, 已经退了, 已经退到, 已经退还, 退票手续费, 退票费, 退票要收, 退款手续费, 退保手续费, 退费手续费, 收到退款, 退款到了]
 
   - id: long_silence
     name: 长时间静音
