@@ -5,6 +5,6 @@ struct Hotline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotline",
         abstract: "A contact center for 95 hotlines.",
-        subcommands: [ServeCommand.self, PlanCommand.self, QACommand.self]
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, PlanCommand.self, QACommand.self]
     )
 }

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The `hotline` section: the 95 number(s), the name callers and reports see, and the time zone.
+public struct HotlineSettings: Sendable, Equatable {
+    /// The 95 numbers (95 followed by 3 or 4 digits, e.g. `95599` or `959999`).
+    public var numbers: [String]
+    /// Display name (reports, the console, the From display name of outbound calls).
+    public var name: String
+    /// The time zone schedules use unless they name another; default Asia/Shanghai.
+    public var timeZone: TimeZone
+
+    public init(numbers: [String], name: String, timeZone: TimeZone = HotlineSettings.defaultTimeZone) {
+        self.numbers = numbers
+        self.name = name
+        self.timeZone = timeZone
+    }
+
+    /// Asia/Shanghai.
+    public static let defaultTimeZone = TimeZone(identifier: "Asia/Shanghai")!
+
+    /// Whether `number` is a national 95 hotline number: `95` and 3 or 4 more digits.
+    public static func isHotlineNumber(_ number: String) -> Bool {
+        (5...6).contains(number.count) && number.hasPrefix("95") && number.allSatisfy(\.isASCIIDigit)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

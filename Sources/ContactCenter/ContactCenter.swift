@@ -1,1 +1,0 @@
-// The contact center domain: configuration, number plan, trunks, IVR flows, calls, CDRs.
