@@ -79,3 +79,16 @@ import Testing
         }
     }
 }
+
+@Suite struct NumberFormattingTests {
+    @Test func fixedDecimals() {
+        #expect(fixed(12.345, 1) == "12.3")
+        #expect(fixed(-3.25, 1) == "-3.3" || fixed(-3.25, 1) == "-3.2")
+        #expect(fixed(0.04, 1) == "0.0")
+        #expect(fixed(-0.04, 1) == "0.0")
+        #expect(fixed(336.4, 0) == "336")
+        #expect(fixed(1.005, 2) == "1.00" || fixed(1.005, 2) == "1.01")
+        #expect(fixed(7, 3) == "7.000")
+        #expect(fixed(-12.05, 2) == "-12.05")
+    }
+}

@@ -122,7 +122,7 @@ struct CallContext {
             }
             return found.isEmpty ? nil : found.map { gap in
                 Evidence(speaker: gap.after, start: gap.start, end: gap.end, text: textBefore(gap.start, speaker: gap.after),
-                         matched: nil, detail: String(format: "silence %.1f s", gap.duration))
+                         matched: nil, detail: "silence \(fixed(gap.duration, 1)) s")
             }
         case .overtalk(let rule):
             let found = overtalk.filter {
@@ -131,7 +131,7 @@ struct CallContext {
             }
             return found.isEmpty ? nil : found.map { span in
                 Evidence(speaker: span.by, start: span.start, end: span.end, text: textAt(span.start, span.end, speaker: span.by),
-                         matched: nil, detail: String(format: "overlap %.1f s", span.duration))
+                         matched: nil, detail: "overlap \(fixed(span.duration, 1)) s")
             }
         case .speakingRate(let rate):
             guard hasText else { return nil }
@@ -142,7 +142,7 @@ struct CallContext {
                 for index in chosen where segments[index].duration >= rate.minimumSeconds {
                     let cpm = Double(scans[index].text.count) / segments[index].duration * 60
                     if cpm > rate.charactersPerMinute {
-                        result.append(evidence(segment: index, span: nil, detail: String(format: "%.0f characters/min", cpm)))
+                        result.append(evidence(segment: index, span: nil, detail: "\(fixed(cpm, 0)) characters/min"))
                     }
                 }
                 return result.isEmpty ? nil : result
@@ -154,7 +154,7 @@ struct CallContext {
                 let first = chosen.first.map { segments[$0].start } ?? 0
                 let last = chosen.last.map { segments[$0].end } ?? duration
                 return [Evidence(speaker: rate.scope.speaker, start: first, end: last, text: "", matched: nil,
-                                 detail: String(format: "average %.0f characters/min", cpm))]
+                                 detail: "average \(fixed(cpm, 0)) characters/min")]
             }
         case .emotion(let rule):
             let speaker = emotion[rule.speaker]
@@ -170,7 +170,7 @@ struct CallContext {
                 }
                 let pick = lowest ? candidates.min { scans[$0].sentiment < scans[$1].sentiment }
                                   : candidates.max { scans[$0].sentiment < scans[$1].sentiment }
-                let detail = String(format: "Q%d score %.1f (%@)", quarter.quarter, quarter.score, quarter.label.rawValue)
+                let detail = "Q\(quarter.quarter) score \(fixed(quarter.score, 1)) (\(quarter.label.rawValue))"
                 if let pick {
                     return Evidence(speaker: rule.speaker, start: segments[pick].start, end: segments[pick].end,
                                     text: segments[pick].text, matched: nil, detail: detail)
@@ -255,4 +255,16 @@ struct CallContext {
             agentCharactersPerMinute: cpm(.agent),
             customerCharactersPerMinute: cpm(.customer))
     }
+}
+
+/// `value` with `digits` decimals (0…3), without going through `String(format:)`.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    let scale = [1.0, 10, 100, 1000][min(max(digits, 0), 3)]
+    let scaled = Int((abs(value) * scale).rounded())
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    guard digits > 0 else { return sign + String(scaled) }
+    let whole = scaled / Int(scale)
+    var fraction = String(scaled % Int(scale))
+    while fraction.count < digits { fraction = "0" + fraction }
+    return sign + String(whole) + "." + fraction
 }

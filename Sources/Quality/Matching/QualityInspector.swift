@@ -72,10 +72,9 @@ public struct QualityInspector: Sendable {
             fired.append(rule.id)
             var items = evidence
             if items.isEmpty { items = [context.absenceEvidence(scope: condition.absenceScope(leaves: leaves))] }
-            var seen = Set<String>()
+            var seen = Set<EvidenceKey>()
             for item in items {
-                let key = "\(item.start)|\(item.end)|\(item.matched ?? "")|\(item.detail ?? "")"
-                guard seen.insert(key).inserted else { continue }
+                guard seen.insert(EvidenceKey(start: item.start, end: item.end, matched: item.matched, detail: item.detail)).inserted else { continue }
                 hits.append(RuleHit(rule: rule.id, severity: rule.severity, speaker: item.speaker, start: round3(item.start),
                                     end: round3(item.end), text: item.text, matched: item.matched, detail: item.detail))
             }
@@ -97,4 +96,12 @@ public struct QualityInspector: Sendable {
             statistics: context.statistics(),
             voice: acoustics)
     }
+}
+
+/// What makes two pieces of evidence the same finding.
+struct EvidenceKey: Hashable {
+    var start: Double
+    var end: Double
+    var matched: String?
+    var detail: String?
 }

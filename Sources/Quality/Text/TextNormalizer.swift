@@ -6,12 +6,12 @@
 public struct NormalizedText: Sendable {
     /// The folded characters, punctuation and spaces removed.
     public let scalars: [UInt32]
-    /// For each folded character, its index in `original`.
+    /// For each folded character, the index of the Unicode scalar it came from in `source`.
     public let sourceIndex: [Int32]
     /// For each folded character, the number of the clause it belongs to.
     public let clause: [UInt16]
-    /// The original text as Unicode scalars.
-    public let original: [Unicode.Scalar]
+    /// The original text.
+    public let source: String
     /// Number of `!`/`！` and repeated `?` marks: a cue for intensity.
     public let exclamations: Int
 
@@ -20,9 +20,10 @@ public struct NormalizedText: Sendable {
         guard start < end, start >= 0, end <= scalars.count else { return "" }
         let lower = Int(sourceIndex[start])
         let upper = Int(sourceIndex[end - 1]) + 1
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: original[lower..<upper])
-        return String(view)
+        let view = source.unicodeScalars
+        let from = view.index(view.startIndex, offsetBy: lower)
+        let to = view.index(from, offsetBy: upper - lower)
+        return String(view[from..<to])
     }
 
     /// The folded text as a `String`.
@@ -40,34 +41,49 @@ public struct NormalizedText: Sendable {
 public enum TextNormalizer {
     /// Normalizes a sentence.
     public static func normalize(_ text: String) -> NormalizedText {
-        let original = Array(text.unicodeScalars)
         var scalars: [UInt32] = []
         var sourceIndex: [Int32] = []
         var clause: [UInt16] = []
-        scalars.reserveCapacity(original.count)
-        sourceIndex.reserveCapacity(original.count)
-        clause.reserveCapacity(original.count)
+        let capacity = text.utf8.count
+        scalars.reserveCapacity(capacity)
+        sourceIndex.reserveCapacity(capacity)
+        clause.reserveCapacity(capacity)
         var clauseNumber: UInt16 = 0
         var exclamations = 0
         var previousQuestion = false
-        for (index, scalar) in original.enumerated() {
-            let value = fold(scalar.value)
-            switch classify(value) {
-            case .keep:
-                scalars.append(value)
-                sourceIndex.append(Int32(index))
-                clause.append(clauseNumber)
-                previousQuestion = false
-            case .clauseBreak:
-                if value == 0x21 { exclamations += 1 }
-                if value == 0x3F { if previousQuestion { exclamations += 1 }; previousQuestion = true } else { previousQuestion = false }
-                if clauseNumber < UInt16.max { clauseNumber += 1 }
-            case .drop:
-                break
+        var index: Int32 = 0
+        TraditionalChinese.flat.withUnsafeBufferPointer { simplified in
+            for scalar in text.unicodeScalars {
+                defer { index += 1 }
+                var value = scalar.value
+                // Common case first: a CJK ideograph is kept, folded to simplified.
+                if value >= 0x4E00 && value <= 0x9FFF {
+                    let folded = simplified[Int(value) - 0x4E00]
+                    if folded != 0 { value = UInt32(folded) }
+                    scalars.append(value)
+                    sourceIndex.append(index)
+                    clause.append(clauseNumber)
+                    previousQuestion = false
+                    continue
+                }
+                value = fold(value)
+                switch classify(value) {
+                case .keep:
+                    scalars.append(value)
+                    sourceIndex.append(index)
+                    clause.append(clauseNumber)
+                    previousQuestion = false
+                case .clauseBreak:
+                    if value == 0x21 { exclamations += 1 }
+                    if value == 0x3F { if previousQuestion { exclamations += 1 }; previousQuestion = true } else { previousQuestion = false }
+                    if clauseNumber < UInt16.max { clauseNumber += 1 }
+                case .drop:
+                    break
+                }
             }
         }
         return NormalizedText(scalars: scalars, sourceIndex: sourceIndex, clause: clause,
-                              original: original, exclamations: exclamations)
+                              source: text, exclamations: exclamations)
     }
 
     /// Folds a phrase the way text is folded, for building patterns.
@@ -90,8 +106,9 @@ public enum TextNormalizer {
             return half
         }
         if value == 0x3000 { return 0x20 }
-        if value >= 0x4E00 && value <= 0x9FFF, let simplified = TraditionalChinese.table[value] {
-            return simplified
+        if value >= 0x4E00 && value <= 0x9FFF {
+            let simplified = TraditionalChinese.flat[Int(value) - 0x4E00]
+            return simplified == 0 ? value : UInt32(simplified)
         }
         return value
     }

@@ -1,6 +1,13 @@
 /// Traditional characters common in call-center speech, folded to simplified so that
 /// recognisers that answer in traditional script still match the rule phrases.
 enum TraditionalChinese {
+    /// Simplified form of each CJK unified ideograph (U+4E00…U+9FFF), 0 where it is already simplified.
+    static let flat: [UInt16] = {
+        var flat = [UInt16](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+        for (traditional, simplified) in table { flat[Int(traditional) - 0x4E00] = UInt16(simplified) }
+        return flat
+    }()
+
     static let table: [UInt32: UInt32] = [
         0x4E82: 0x4E71, // 亂 → 乱
         0x500B: 0x4E2A, // 個 → 个

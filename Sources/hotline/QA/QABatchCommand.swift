@@ -40,11 +40,11 @@ struct QABatchCommand: AsyncParsableCommand {
         } catch {
             throw failing(error)
         }
-        if calls.isEmpty { throw ValidationError("\(directory): no .json or .wav call files") }
+        if calls.isEmpty { throw QAFailure(description: "\(directory): no .json or .wav call files") }
         var sink: FileHandle?
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-                throw ValidationError("\(output): cannot write")
+                throw QAFailure(description: "\(output): cannot write")
             }
             sink = handle
         }

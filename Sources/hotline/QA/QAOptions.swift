@@ -55,7 +55,12 @@ func printError(_ text: String, terminator: String = "\n") {
     FileHandle.standardError.write(Data((text + terminator).utf8))
 }
 
+/// A failure reported as one line, without the usage text.
+struct QAFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
 /// Turns library errors into a one-line message and a failing exit.
 func failing(_ error: any Error) -> any Error {
-    ValidationError("\(error)")
+    QAFailure(description: "\(error)")
 }
