@@ -149,7 +149,11 @@ final class ConfigurationReader {
         }
         guard let root else { return } // an empty file declares nothing
         let value = YAMLValue(node: root, file: path, log: log)
-        guard let top = value.mapping("configuration", what: "the configuration") else { return }
+        guard root.mapping != nil else {
+            value.report("a configuration file should be a mapping of sections (hotline, trunks, numbers, flows, …), not \(value.shape)")
+            return
+        }
+        let top = YAMLMapping(value, what: "the configuration")
         if includedAt == nil { rootIsMapping = true }
         for section in Section.allCases {
             if let node = top.optional(section.rawValue) {

@@ -143,7 +143,7 @@ extension ConfigurationReader {
         var gather = GatherAction()
         gather.prompt = mapping.optional("prompt").flatMap { promptReference($0, key: "prompt") }
         gather.maxDigits = mapping.wholeNumber("max-digits", minimum: 1, maximum: 32) ?? 1
-        gather.firstDigitTimeout = mapping.duration("timeout") ?? gather.firstDigitTimeout
+        gather.firstDigitTimeout = mapping.duration("first-digit-timeout") ?? gather.firstDigitTimeout
         gather.interDigitTimeout = mapping.duration("inter-digit-timeout") ?? gather.interDigitTimeout
         if let terminator = mapping.optional("terminator") { gather.terminator = readTerminator(terminator) }
         gather.retries = mapping.wholeNumber("retries", minimum: 0, maximum: 10) ?? gather.retries
@@ -324,7 +324,7 @@ extension ConfigurationReader {
         action.prompt = mapping.optional("prompt").flatMap { promptReference($0, key: "prompt") }
         action.retryPrompt = mapping.optional("retry-prompt").flatMap { promptReference($0, key: "retry-prompt") }
         action.retries = mapping.wholeNumber("retries", minimum: 0, maximum: 10) ?? action.retries
-        action.firstDigitTimeout = mapping.duration("timeout") ?? action.firstDigitTimeout
+        action.firstDigitTimeout = mapping.duration("first-digit-timeout") ?? action.firstDigitTimeout
         action.interDigitTimeout = mapping.duration("inter-digit-timeout") ?? action.interDigitTimeout
         if let terminator = mapping.optional("terminator") { action.terminator = readTerminator(terminator) }
         action.failed = context.step(mapping.optional("failed"), "failed")

@@ -101,7 +101,8 @@ flows:
       gather:
         prompt: menu
         max-digits: 1
-        timeout: 5s
+        first-digit-timeout: 5s
+        inter-digit-timeout: 3s
         retries: 1            # two tries in all
         invalid-prompt: invalid
         choices:

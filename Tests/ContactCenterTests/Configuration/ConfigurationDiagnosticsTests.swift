@@ -267,7 +267,7 @@ struct ConfigurationDiagnosticsTests {
             "hotline.yaml:2:13: 95 number 95123 has no entry in numbers.inbound",
         ])
         #expect(TestConfiguration.load("- a\n- b\n").diagnostics.map(\.description) == [
-            "hotline.yaml:1:1: 'configuration' should be a mapping of keys, not a list",
+            "hotline.yaml:1:1: a configuration file should be a mapping of sections (hotline, trunks, numbers, flows, …), not a list",
         ])
         let missing = ConfigurationLoader(files: InMemoryFiles([:])).check("nowhere.yaml")
         #expect(missing.diagnostics.map(\.description) == ["nowhere.yaml:1:1: cannot read the configuration file"])
