@@ -58,6 +58,7 @@ private let offerFromCarrier = sdp([
         #expect(audio.remoteAddress.address == "203.0.113.5")
         #expect(audio.remotePort == 40000)
         #expect(audio.localDirection == .sendrecv)
+        #expect(audio.remotePtime == 20)
         let m = answer.media[0]
         #expect(m.port == 20000)
         #expect(m.formats == ["8", "0", "96"])
@@ -213,6 +214,29 @@ private let offerFromCarrier = sdp([
     @Test func rejectedStreamWithoutConnectionIsFine() throws {
         let s = try SessionDescription(parsing: sdp(["v=0", "o=- 1 1 IN IP4 1.2.3.4", "s=-", "t=0 0", "m=video 0 RTP/AVP 31"]))
         #expect(s.media[0].port == 0)
+    }
+
+    @Test func randomMutationsNeverCrash() {
+        var rng = SplitMix(seed: 99)
+        let base = Array(offerFromCarrier.utf8)
+        var parsed = 0
+        for _ in 0..<3000 {
+            var bytes = base
+            for _ in 0..<(1 + Int(rng.next() % 6)) {
+                let i = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes[i] = UInt8(truncatingIfNeeded: rng.next())
+                case 1: bytes.remove(at: i)
+                default: bytes.insert(contentsOf: bytes[i..<min(bytes.count, i + 8)], at: i)
+                }
+            }
+            if let s = try? SessionDescription(parsing: bytes) {
+                parsed += 1
+                var n = SDPNegotiator(localAddress: SDPConnection(address: "192.0.2.1"), sessionID: "1")
+                _ = try? n.answer(s, rtpPort: 20000)
+            }
+        }
+        #expect(parsed > 0)
     }
 
     @Test func directionAlgebra() {

@@ -51,6 +51,18 @@ struct TemporaryDirectory: ~Copyable {
         #expect(try WAV.parse(cut).samples == Array(ramp.prefix(ramp.count - 51)))
     }
 
+    @Test func randomMutationsNeverCrash() {
+        var rng = SplitMix(seed: 5)
+        let base = WAV.build(WAVAudio(channels: 2, samples: ramp))
+        for _ in 0..<3000 {
+            var bytes = Array(base.prefix(Int(rng.next() % UInt64(base.count + 1))))
+            for _ in 0..<Int(rng.next() % 4) where !bytes.isEmpty {
+                bytes[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
+            }
+            if let audio = try? WAV.parse(bytes) { _ = try? audio.narrowbandMono() }
+        }
+    }
+
     @Test func errors() {
         #expect(throws: WAVError.notRIFFWave) { try WAV.parse(Array("hello world!".utf8)) }
         var float = WAV.header(format: .pcm16, sampleRate: 8000, channels: 1, dataBytes: 0)

@@ -87,7 +87,9 @@ public struct PromptPlayer: Sendable {
     /// Frames due at `now` (the frame for [k·20 ms, (k+1)·20 ms) is due at k·20 ms).
     private func framesDue(at now: Duration) -> Int {
         guard now >= start else { return 0 }
-        return Int((now - start) / Self.frameDuration) + 1
+        // Integer arithmetic: 50 frames per second exactly, no rounding over hours.
+        let (seconds, attoseconds) = (now - start).components
+        return Int(seconds) * 50 + Int(attoseconds / 20_000_000_000_000_000) + 1
     }
 
     /// Call on every 20 ms tick of the media clock.

@@ -26,6 +26,8 @@ public struct NegotiatedAudio: Sendable, Hashable {
     public var telephoneEventPayloadType: UInt8?
     /// Packetization time to send, milliseconds.
     public var ptime: Int
+    /// The peer's `a=ptime`, if it gave one (what it prefers to receive).
+    public var remotePtime: Int?
     /// The direction of our side: whether we send and whether we expect to receive.
     public var localDirection: MediaDirection
     /// Where to send RTP (before any symmetric-RTP latching).
@@ -134,7 +136,7 @@ public struct SDPNegotiator: Sendable {
             answerMedia.append(MediaDescription(media: "audio", port: rtpPort, proto: m.proto, formats: formats,
                                                 attributes: audioAttributes(codecs: common, telephoneEvent: telephoneEvent, direction: direction)))
             chosen = NegotiatedAudio(mediaIndex: index, codec: first.0, payloadType: first.1,
-                                     telephoneEventPayloadType: telephoneEvent, ptime: capabilities.ptime,
+                                     telephoneEventPayloadType: telephoneEvent, ptime: capabilities.ptime, remotePtime: m.ptime,
                                      localDirection: direction, remoteAddress: connection, remotePort: m.port)
         }
         guard let chosen else { throw .noAcceptableMedia }
@@ -156,7 +158,7 @@ public struct SDPNegotiator: Sendable {
             var remote = answer.direction(forMedia: index)
             if connection.isNullAddress { remote = remote.intersection(.sendonly) }
             return NegotiatedAudio(mediaIndex: index, codec: first.0, payloadType: first.1,
-                                   telephoneEventPayloadType: telephoneEvent, ptime: m.ptime ?? capabilities.ptime,
+                                   telephoneEventPayloadType: telephoneEvent, ptime: capabilities.ptime, remotePtime: m.ptime,
                                    localDirection: offered.intersection(remote.reversed),
                                    remoteAddress: connection, remotePort: m.port)
         }
