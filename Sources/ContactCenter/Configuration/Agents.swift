@@ -47,12 +47,12 @@ public struct Queue: Sendable, Equatable {
     /// Time after a call before the agent is offered the next one.
     public var wrapUp: Duration
     /// Played to callers while they wait (repeated); `nil` for ringback.
-    public var holdPrompt: PromptSource?
+    public var holdPrompt: ConfiguredPrompt?
     public var location: SourceLocation
 
     public init(name: String, strategy: QueueStrategy = .longestIdle, agents: [String] = [], skills: [String] = [],
                 maxWait: Duration? = nil, maxCallers: Int? = nil, ringTimeout: Duration = .seconds(15),
-                wrapUp: Duration = .seconds(5), holdPrompt: PromptSource? = nil, location: SourceLocation) {
+                wrapUp: Duration = .seconds(5), holdPrompt: ConfiguredPrompt? = nil, location: SourceLocation) {
         self.name = name
         self.strategy = strategy
         self.agents = agents

@@ -88,7 +88,7 @@ final class ConfigurationReader {
 
     // Read so far, for references.
     var hotline = HotlineSettings(numbers: [], name: "")
-    var prompts: [String: PromptSource] = [:]
+    var prompts: [String: ConfiguredPrompt] = [:]
     var promptLocations: [String: SourceLocation] = [:]
     var lists: [String: NumberList] = [:]
     var trunks: [Trunk] = []

@@ -82,11 +82,11 @@ extension ConfigurationReader {
     }
 
     /// A prompt as defined: `file.wav`, `say: text`, `{file: …}` or `{say: …, voice: …}`.
-    func promptDefinition(_ value: YAMLValue, name: String) -> PromptSource? {
+    func promptDefinition(_ value: YAMLValue, name: String) -> ConfiguredPrompt? {
         if value.node.mapping != nil, let mapping = value.mapping(name, what: "prompt '\(name)'") {
             let file = mapping.optional("file")
             let say = mapping.optional("say")
-            let voice = mapping.text("voice") ?? PromptSource.defaultVoice
+            let voice = mapping.text("voice") ?? ConfiguredPrompt.defaultVoice
             mapping.rejectUnknownKeys()
             switch (file, say) {
             case (let file?, nil):
@@ -99,15 +99,15 @@ extension ConfigurationReader {
             }
         }
         guard let text = value.text(name) else { return nil }
-        if let say = PromptSource.sayText(text) { return spoken(say, voice: PromptSource.defaultVoice, at: value) }
+        if let say = ConfiguredPrompt.sayText(text) { return spoken(say, voice: ConfiguredPrompt.defaultVoice, at: value) }
         return promptFile(text, at: value)
     }
 
     /// A prompt used by a step: a prompt name, `say: text`, a WAV path, or an inline `{file|say}` mapping.
-    func promptReference(_ value: YAMLValue, key: String) -> PromptSource? {
+    func promptReference(_ value: YAMLValue, key: String) -> ConfiguredPrompt? {
         if value.node.mapping != nil { return promptDefinition(value, name: key) }
         guard let text = value.text(key) else { return nil }
-        if let say = PromptSource.sayText(text) { return spoken(say, voice: PromptSource.defaultVoice, at: value) }
+        if let say = ConfiguredPrompt.sayText(text) { return spoken(say, voice: ConfiguredPrompt.defaultVoice, at: value) }
         if let named = prompts[text] { return named }
         if promptLocations[text] != nil { return nil } // defined, but broken: reported there
         if text.contains("/") || text.lowercased().hasSuffix(".wav") { return promptFile(text, at: value) }
@@ -115,7 +115,7 @@ extension ConfigurationReader {
         return nil
     }
 
-    private func promptFile(_ path: String, at value: YAMLValue) -> PromptSource? {
+    private func promptFile(_ path: String, at value: YAMLValue) -> ConfiguredPrompt? {
         let resolved = ConfigurationPath.resolve(path, from: value.file)
         if loader.checkPromptFiles, !loader.files.exists(resolved) {
             value.report("prompt file '\(path)' not found (looked for \(resolved))")
@@ -124,7 +124,7 @@ extension ConfigurationReader {
         return .file(resolved)
     }
 
-    private func spoken(_ text: String, voice: String, at value: YAMLValue) -> PromptSource? {
+    private func spoken(_ text: String, voice: String, at value: YAMLValue) -> ConfiguredPrompt? {
         guard !text.isEmpty else {
             value.report("'say:' needs the text to speak")
             return nil

@@ -129,13 +129,13 @@ public enum FlowAction: Sendable, Equatable {
 
 /// `play`: a prompt, optionally interruptible by a digit.
 public struct PlayAction: Sendable, Equatable {
-    public var prompt: PromptSource
+    public var prompt: ConfiguredPrompt
     /// A digit stops the prompt; the digit is kept for the next `gather` or `extension`.
     public var bargeIn: Bool
     /// Play before answering, as early media (183 Session Progress); the call is not answered (nor billed) yet.
     public var earlyMedia: Bool
 
-    public init(prompt: PromptSource, bargeIn: Bool = false, earlyMedia: Bool = false) {
+    public init(prompt: ConfiguredPrompt, bargeIn: Bool = false, earlyMedia: Bool = false) {
         self.prompt = prompt
         self.bargeIn = bargeIn
         self.earlyMedia = earlyMedia
@@ -155,7 +155,7 @@ public struct GatherChoice: Sendable, Equatable {
 
 /// `gather`: play a prompt (barge-in always on) and collect digits.
 public struct GatherAction: Sendable, Equatable {
-    public var prompt: PromptSource?
+    public var prompt: ConfiguredPrompt?
     /// Collection ends after this many digits.
     public var maxDigits: Int
     /// Time allowed for the first digit after the prompt ends.
@@ -167,9 +167,9 @@ public struct GatherAction: Sendable, Equatable {
     /// How many times the prompt is played again after no input or invalid input; `retries: 1` means two tries.
     public var retries: Int
     /// Played before a retry after invalid input (then the prompt again).
-    public var invalidPrompt: PromptSource?
+    public var invalidPrompt: ConfiguredPrompt?
     /// Played before a retry after no input.
-    public var noInputPrompt: PromptSource?
+    public var noInputPrompt: ConfiguredPrompt?
     /// Accepted digit strings and their steps. Empty: any digits are accepted and stored in `variable`.
     public var choices: [GatherChoice]
     /// Where to go when the caller pressed nothing, on the last try; `nil` continues with the next step.
@@ -179,9 +179,9 @@ public struct GatherAction: Sendable, Equatable {
     /// Variable that receives the digits entered.
     public var variable: String
 
-    public init(prompt: PromptSource? = nil, maxDigits: Int = 1, firstDigitTimeout: Duration = .seconds(5),
+    public init(prompt: ConfiguredPrompt? = nil, maxDigits: Int = 1, firstDigitTimeout: Duration = .seconds(5),
                 interDigitTimeout: Duration = .seconds(3), terminator: Character? = "#", retries: Int = 2,
-                invalidPrompt: PromptSource? = nil, noInputPrompt: PromptSource? = nil, choices: [GatherChoice] = [],
+                invalidPrompt: ConfiguredPrompt? = nil, noInputPrompt: ConfiguredPrompt? = nil, choices: [GatherChoice] = [],
                 noInput: String? = nil, invalid: String? = nil, variable: String = "digits") {
         self.prompt = prompt
         self.maxDigits = maxDigits
@@ -246,9 +246,9 @@ public struct WebhookAction: Sendable, Equatable {
 
 /// `extension`: collect an extension number and connect to its agent or queue (or flow).
 public struct ExtensionAction: Sendable, Equatable {
-    public var prompt: PromptSource?
+    public var prompt: ConfiguredPrompt?
     /// Played when the digits are not an extension, before asking again.
-    public var retryPrompt: PromptSource?
+    public var retryPrompt: ConfiguredPrompt?
     public var retries: Int
     public var firstDigitTimeout: Duration
     public var interDigitTimeout: Duration
@@ -256,7 +256,7 @@ public struct ExtensionAction: Sendable, Equatable {
     /// Where to go after the last failed try; `nil` hangs up.
     public var failed: String?
 
-    public init(prompt: PromptSource? = nil, retryPrompt: PromptSource? = nil, retries: Int = 2,
+    public init(prompt: ConfiguredPrompt? = nil, retryPrompt: ConfiguredPrompt? = nil, retries: Int = 2,
                 firstDigitTimeout: Duration = .seconds(5), interDigitTimeout: Duration = .seconds(3),
                 terminator: Character? = "#", failed: String? = nil) {
         self.prompt = prompt
@@ -273,11 +273,11 @@ public struct ExtensionAction: Sendable, Equatable {
 public struct QueueAction: Sendable, Equatable {
     public var queue: String
     /// Played once when the caller enters the queue.
-    public var announce: PromptSource?
+    public var announce: ConfiguredPrompt?
     /// Where to go when the queue gives up (max wait, full, nobody logged in); `nil` hangs up.
     public var overflow: String?
 
-    public init(queue: String, announce: PromptSource? = nil, overflow: String? = nil) {
+    public init(queue: String, announce: ConfiguredPrompt? = nil, overflow: String? = nil) {
         self.queue = queue
         self.announce = announce
         self.overflow = overflow
@@ -311,12 +311,12 @@ public struct TransferAction: Sendable, Equatable {
 public struct VoicemailAction: Sendable, Equatable {
     /// The mailbox the message is filed under.
     public var mailbox: String
-    public var greeting: PromptSource?
+    public var greeting: ConfiguredPrompt?
     public var maxLength: Duration
     /// Play a beep before recording.
     public var beep: Bool
 
-    public init(mailbox: String, greeting: PromptSource? = nil, maxLength: Duration = .seconds(120), beep: Bool = true) {
+    public init(mailbox: String, greeting: ConfiguredPrompt? = nil, maxLength: Duration = .seconds(120), beep: Bool = true) {
         self.mailbox = mailbox
         self.greeting = greeting
         self.maxLength = maxLength

@@ -13,14 +13,14 @@ public struct HotlineConfiguration: Sendable, Equatable {
     /// Named number lists, by name.
     public var lists: [String: NumberList]
     /// Named prompts, by name (steps hold their prompts resolved already).
-    public var prompts: [String: PromptSource]
+    public var prompts: [String: ConfiguredPrompt]
     public var store: StoreConfiguration
     /// Every file read, the main file first.
     public var files: [String]
 
     public init(hotline: HotlineSettings, trunks: [Trunk] = [], numbers: NumberPlan = .init(), agents: [Agent] = [],
                 queues: [Queue] = [], flows: [Flow] = [], lists: [String: NumberList] = [:],
-                prompts: [String: PromptSource] = [:], store: StoreConfiguration = .default, files: [String] = []) {
+                prompts: [String: ConfiguredPrompt] = [:], store: StoreConfiguration = .default, files: [String] = []) {
         self.hotline = hotline
         self.trunks = trunks
         self.numbers = numbers

@@ -19,24 +19,24 @@ struct DemoConfigurationTests {
 
     @Test("the embedded demo is the text of examples/demo.yaml and the file it includes")
     func embeddedTextMatchesFiles() throws {
-        #expect(DemoHotline.mainFile == (try String(contentsOfFile: examples + "/demo.yaml", encoding: .utf8)))
-        #expect(DemoHotline.flowsFile == (try String(contentsOfFile: examples + "/demo/flows.yaml", encoding: .utf8)))
+        #expect(DemoConfiguration.mainFile == (try String(contentsOfFile: examples + "/demo.yaml", encoding: .utf8)))
+        #expect(DemoConfiguration.flowsFile == (try String(contentsOfFile: examples + "/demo/flows.yaml", encoding: .utf8)))
     }
 
     @Test("the embedded demo loads without the files and equals the file on disk")
     func embeddedLoads() throws {
-        let embedded = try DemoHotline.load(examplesDirectory: examples, speechSynthesizerAvailable: false)
+        let embedded = try DemoConfiguration.load(examplesDirectory: examples, speechSynthesizerAvailable: false)
         let fromDisk = try loadDemo()
         #expect(embedded == fromDisk)
         // Without a folder holding the prompts it still loads (prompt paths are then unchecked).
-        let bare = try DemoHotline.load(examplesDirectory: nil, speechSynthesizerAvailable: false)
+        let bare = try DemoConfiguration.load(examplesDirectory: nil, speechSynthesizerAvailable: false)
         #expect(bare.hotline.numbers == ["959999"])
     }
 
     @Test("the demo's facts: 95 number, loopback-only trunk, agents 8001–8005 with their passwords")
     func facts() throws {
         let demo = try loadDemo()
-        #expect(demo.hotline.numbers == [DemoHotline.hotlineNumber])
+        #expect(demo.hotline.numbers == [DemoConfiguration.hotlineNumber])
         #expect(demo.hotline.timeZone.identifier == "Asia/Shanghai")
         #expect(demo.trunks.count == 1)
         #expect(demo.trunks[0].allow.map(\.description) == ["127.0.0.0/8", "::1"])

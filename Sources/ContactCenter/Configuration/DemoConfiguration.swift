@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Its text is the same as `examples/demo.yaml` and `examples/demo/flows.yaml` (a test keeps them
 /// identical); its prompts are the WAV files in `examples/prompts/`.
-public enum DemoHotline {
+public enum DemoConfiguration {
     /// The text of `examples/demo.yaml`.
     public static let mainFile = #"""
 # The demo hotline: what `hotline serve` runs without --config.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a prompt plays: a WAV file, or text spoken by espeak-ng (cached as WAV).
-public enum PromptSource: Sendable, Hashable, CustomStringConvertible {
+public enum ConfiguredPrompt: Sendable, Hashable, CustomStringConvertible {
     /// A WAV file; the path is already resolved against the configuration file that names it.
     case file(String)
     /// Text to speak, with the espeak-ng voice (default `cmn`, Mandarin).
