@@ -66,8 +66,11 @@ public struct InbandDTMFDetector: Sendable {
     public static let hop = 80
     public let limits: DTMFDetectionLimits
 
-    private let rows: [GoertzelFilter]
-    private let columns: [GoertzelFilter]
+    /// Goertzel coefficients of the 4 row and 4 column frequencies, run side by side.
+    private let nominal: SIMD8<Float>
+    /// Per row, then per column: coefficients at -accept, +accept, -reject, +reject.
+    private let rowProbes: [SIMD4<Float>]
+    private let columnProbes: [SIMD4<Float>]
     private var buffer: [Float] = []
     private var candidate: DTMFDigit?
     private var hits = 0
@@ -76,8 +79,14 @@ public struct InbandDTMFDetector: Sendable {
 
     public init(limits: DTMFDetectionLimits = DTMFDetectionLimits()) {
         self.limits = limits
-        rows = DTMFDigit.lowGroup.map { GoertzelFilter(frequency: $0) }
-        columns = DTMFDigit.highGroup.map { GoertzelFilter(frequency: $0) }
+        let frequencies = DTMFDigit.lowGroup + DTMFDigit.highGroup
+        nominal = SIMD8(frequencies.map { GoertzelFilter(frequency: $0).coefficient })
+        func probes(_ f: Double) -> SIMD4<Float> {
+            let a = limits.acceptTolerance, r = limits.rejectTolerance
+            return SIMD4([f * (1 - a), f * (1 + a), f * (1 - r), f * (1 + r)].map { GoertzelFilter(frequency: $0).coefficient })
+        }
+        rowProbes = DTMFDigit.lowGroup.map(probes)
+        columnProbes = DTMFDigit.highGroup.map(probes)
         buffer.reserveCapacity(Self.windowSize * 2)
     }
 
@@ -116,25 +125,43 @@ public struct InbandDTMFDetector: Sendable {
         return nil
     }
 
+    /// Eight Goertzel filters over one window at once.
+    @inline(__always)
+    private static func powers(_ window: UnsafeBufferPointer<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+        var s1 = SIMD8<Float>(repeating: 0), s2 = SIMD8<Float>(repeating: 0)
+        for x in window {
+            let s0 = c * s1 - s2 + SIMD8(repeating: x)
+            s2 = s1
+            s1 = s0
+        }
+        return s1 * s1 + s2 * s2 - c * s1 * s2
+    }
+
     /// The key whose tones fill this window, if any.
     private func analyse() -> DTMFDigit? {
         buffer.withUnsafeBufferPointer { window -> DTMFDigit? in
             let n = window.count
-            let rowPower = rows.map { $0.power(window) }
-            let columnPower = columns.map { $0.power(window) }
-            guard let (r, rowBest) = Self.dominant(rowPower, dominanceDB: limits.groupDominanceDB),
-                  let (c, columnBest) = Self.dominant(columnPower, dominanceDB: limits.groupDominanceDB) else { return nil }
             let minLevel = Float(limits.minimumAmplitude * limits.minimumAmplitude / 2)
-            guard GoertzelFilter.level(power: rowBest, count: n) >= minLevel / 2,
-                  GoertzelFilter.level(power: columnBest, count: n) >= minLevel / 2 else { return nil }
-            guard let rowLevel = toneLevel(DTMFDigit.lowGroup[r], window),
-                  let columnLevel = toneLevel(DTMFDigit.highGroup[c], window) else { return nil }
-            guard rowLevel >= minLevel, columnLevel >= minLevel else { return nil }
-            let twist = 10 * log10(Double(rowLevel / columnLevel))
-            guard twist <= limits.normalTwistDB, -twist <= limits.reverseTwistDB else { return nil }
             var energy: Float = 0
             for x in window { energy += x * x }
             let meanSquare = energy / Float(n)
+            // Two tones at the minimum level need at least this much signal: silence costs one pass.
+            guard meanSquare >= 2 * minLevel * 0.5 else { return nil }
+            let p = Self.powers(window, nominal)
+            let rowPower = [p[0], p[1], p[2], p[3]], columnPower = [p[4], p[5], p[6], p[7]]
+            guard let (r, rowBest) = Self.dominant(rowPower, dominanceDB: limits.groupDominanceDB),
+                  let (c, columnBest) = Self.dominant(columnPower, dominanceDB: limits.groupDominanceDB) else { return nil }
+            guard GoertzelFilter.level(power: rowBest, count: n) >= minLevel / 2,
+                  GoertzelFilter.level(power: columnBest, count: n) >= minLevel / 2 else { return nil }
+            // Probes at ±accept (inside) and ±reject (outside) for the two candidate tones.
+            let q = Self.powers(window, SIMD8(lowHalf: rowProbes[r], highHalf: columnProbes[c]))
+            let rowInside = max(rowBest, q[0], q[1]), columnInside = max(columnBest, q[4], q[5])
+            guard rowInside > max(q[2], q[3]), columnInside > max(q[6], q[7]) else { return nil }
+            let rowLevel = GoertzelFilter.level(power: rowInside, count: n)
+            let columnLevel = GoertzelFilter.level(power: columnInside, count: n)
+            guard rowLevel >= minLevel, columnLevel >= minLevel else { return nil }
+            let twist = 10 * log10(Double(rowLevel / columnLevel))
+            guard twist <= limits.normalTwistDB, -twist <= limits.reverseTwistDB else { return nil }
             guard Double((rowLevel + columnLevel) / meanSquare) >= limits.minimumToneShare else { return nil }
             guard Self.isSteady(window) else { return nil }
             return DTMFDigit.keypad[r][c]
@@ -150,26 +177,16 @@ public struct InbandDTMFDetector: Sendable {
         return powers[best] > 0 ? (best, powers[best]) : nil
     }
 
-    /// The tone's level if its frequency is within the accept band, nil if it is nearer the reject band.
-    private func toneLevel(_ nominal: Double, _ window: UnsafeBufferPointer<Float>) -> Float? {
-        let accept = limits.acceptTolerance, reject = limits.rejectTolerance
-        let inside = [nominal * (1 - accept), nominal, nominal * (1 + accept)].map { GoertzelFilter(frequency: $0).power(window) }
-        let outside = [nominal * (1 - reject), nominal * (1 + reject)].map { GoertzelFilter(frequency: $0).power(window) }
-        let best = inside.max()!
-        guard best > outside.max()! else { return nil }
-        return GoertzelFilter.level(power: best, count: window.count)
-    }
-
     /// True when each quarter of the window carries a fair share of its energy (the tone fills the window).
     private static func isSteady(_ window: UnsafeBufferPointer<Float>) -> Bool {
         let quarter = window.count / 4
-        var energies: [Float] = []
+        var energies = SIMD4<Float>(repeating: 0)
         for q in 0..<4 {
             var e: Float = 0
             for i in (q * quarter)..<((q + 1) * quarter) { e += window[i] * window[i] }
-            energies.append(e)
+            energies[q] = e
         }
-        let mean = energies.reduce(0, +) / 4
-        return energies.allSatisfy { $0 >= 0.6 * mean }
+        let mean = energies.sum() / 4
+        return energies.min() >= 0.6 * mean
     }
 }
