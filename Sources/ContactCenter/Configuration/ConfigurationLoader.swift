@@ -21,13 +21,17 @@ public struct ConfigurationLoader: Sendable {
     public var speechSynthesizerAvailable: Bool
     /// Whether prompt files must exist.
     public var checkPromptFiles: Bool
+    /// Values for `${NAME}` in secrets (passwords, webhook URLs and headers, the PostgreSQL URL).
+    public var environment: [String: String]
 
     public init(files: any ConfigurationFiles = DiskFiles(),
                 speechSynthesizerAvailable: Bool = SpeechSynthesizer.isInstalled(),
-                checkPromptFiles: Bool = true) {
+                checkPromptFiles: Bool = true,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.files = files
         self.speechSynthesizerAvailable = speechSynthesizerAvailable
         self.checkPromptFiles = checkPromptFiles
+        self.environment = environment
     }
 
     /// Loads and validates `path`; throws every problem at once.
@@ -96,6 +100,7 @@ final class ConfigurationReader {
     var queues: [Queue] = []
     var flowNames: [String: SourceLocation] = [:]
     var inboundNumbers: [NumberSet] = []
+    var extensionPlan: [NumberMapping] = []
 
     init(loader: ConfigurationLoader) {
         self.loader = loader
@@ -225,6 +230,33 @@ final class ConfigurationReader {
             }
         }
         return result
+    }
+
+    /// A secret's text with `${NAME}` replaced from the environment, so passwords and tokens need
+    /// not be written in the file. An unset variable is reported.
+    func secret(_ value: YAMLValue?, _ key: String) -> String? {
+        guard let value, let text = value.text(key) else { return nil }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                value.report("'${' without a closing '}' in '\(key)'")
+                return nil
+            }
+            let name = String(rest[start.upperBound..<end])
+            guard let first = name.first, first == "_" || first.isLetter, name.allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }) else {
+                value.report("'${\(name)}' is not an environment variable name")
+                return nil
+            }
+            guard let replacement = loader.environment[name] else {
+                value.report("environment variable \(name) is not set (used in '\(key)')")
+                return nil
+            }
+            result += replacement
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 
     /// Reports a name that is not defined, suggesting the closest defined one.

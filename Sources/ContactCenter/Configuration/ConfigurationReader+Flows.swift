@@ -105,6 +105,9 @@ extension ConfigurationReader {
             }
             return .hangup
         case "extension":
+            if agents.isEmpty, extensionPlan.isEmpty {
+                log.report(location, "there are no extensions to dial: define agents or numbers.extensions")
+            }
             guard let value else { return .extension(ExtensionAction()) }
             return readExtension(value, context: context).map(FlowAction.extension)
         default:
@@ -157,6 +160,8 @@ extension ConfigurationReader {
                     entry.keyValue.report("choice '\(digits)' should be keypad digits (0-9, * or #)")
                 } else if digits.count > gather.maxDigits {
                     entry.keyValue.report("choice '\(digits)' is longer than max-digits (\(gather.maxDigits))")
+                } else if gather.maxDigits > 1, let terminator = gather.terminator, digits.contains(terminator) {
+                    entry.keyValue.report("choice '\(digits)' contains the terminator '\(terminator)', which ends input; set another terminator or none")
                 }
                 if let step = context.step(entry.value, digits) { gather.choices.append(GatherChoice(digits: digits, step: step)) }
             }
@@ -291,7 +296,7 @@ extension ConfigurationReader {
         let mapping = value.node.mapping != nil ? value.mapping("webhook", what: "'webhook'") : nil
         let urlValue = mapping == nil ? value : mapping?.required("url")
         var url: String?
-        if let urlValue, let text = urlValue.text("url") {
+        if let urlValue, let text = secret(urlValue, "url") {
             if let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil {
                 url = text
             } else {
@@ -305,7 +310,7 @@ extension ConfigurationReader {
             if let headers = mapping.optional("headers")?.mapping("headers", what: "'headers'") {
                 headers.allow(contentsOf: headers.keys)
                 for entry in headers.entries {
-                    if let text = entry.value.text(entry.key) { webhook.headers[entry.key] = text }
+                    if let text = secret(entry.value, entry.key) { webhook.headers[entry.key] = text }
                 }
             }
             if let choices = mapping.optional("choices") {

@@ -37,6 +37,18 @@ extension ConfigurationReader {
             }
             mapping.rejectUnknownKeys()
         }
+        extensionPlan = plan.extensions
+        let lengths = Set(agents.map(\.extension.count) + plan.extensions.compactMap { mapping -> Int? in
+            switch mapping.numbers {
+            case .list(let numbers): return numbers.first?.count
+            case .range(let from, _): return from.count
+            }
+        })
+        for mapping in plan.virtual {
+            if case .extensionFromLastDigits(let count) = mapping.target, !lengths.contains(count) {
+                log.report(mapping.location, "no extension has \(count) digits, so these numbers lead nowhere")
+            }
+        }
         checkOverlaps(plan.inbound + plan.virtual, noun: "number", agents: [])
         checkOverlaps(plan.extensions, noun: "extension", agents: agents)
         return plan

@@ -35,8 +35,8 @@ extension ConfigurationReader {
 
     func readStore() -> StoreConfiguration {
         guard let value = single(.store) else { return .default }
-        if let text = value.node.scalar?.string, !value.isNull {
-            return storeFromText(text, at: value) ?? .default
+        if value.node.scalar != nil, !value.isNull {
+            return secret(value, "store").flatMap { storeFromText($0, at: value) } ?? .default
         }
         guard let mapping = value.mapping("store", what: "'store'") else { return .default }
         let sqlite = mapping.optional("sqlite")
@@ -47,7 +47,7 @@ extension ConfigurationReader {
             guard let path = sqlite.text("sqlite") else { return .default }
             return .sqlite(path: path)
         case (nil, let postgres?):
-            guard let url = postgres.text("postgres") else { return .default }
+            guard let url = secret(postgres, "postgres") else { return .default }
             return storeFromText(url, at: postgres) ?? .default
         case (.some, .some):
             value.report("'store' takes either 'sqlite' or 'postgres', not both")
@@ -166,6 +166,11 @@ extension ConfigurationReader {
                 for item in items {
                     guard let text = item.text("allow") else { continue }
                     if let range = IPAddressRange(text) {
+                        // Calls from an address two trunks admit would always be counted against the first.
+                        if let other = trunks.first(where: { $0.allow.contains(where: range.overlaps) }),
+                           let block = other.allow.first(where: range.overlaps) {
+                            item.report("\(range) overlaps \(block) of trunk '\(other.name)' (at \(other.location)): a call's trunk must be clear from its address")
+                        }
                         allow.append(range)
                     } else if let network = IPAddressRange.networkContaining(text) {
                         item.report("'\(text)' has host bits set; the block is \(network)")
@@ -191,8 +196,8 @@ extension ConfigurationReader {
             var registration: TrunkRegistration?
             if let register = mapping.optional("register")?.mapping("register", what: "the registration of trunk '\(entry.name)'") {
                 let registrar = register.text("registrar", required: true)
-                let username = register.text("username", required: true)
-                let password = register.text("password", required: true)
+                let username = secret(register.required("username"), "username")
+                let password = secret(register.required("password"), "password")
                 let realm = register.text("realm")
                 let expires = register.duration("expires") ?? .seconds(3600)
                 register.rejectUnknownKeys()
@@ -218,7 +223,7 @@ extension ConfigurationReader {
                 let extensionValue = mapping.required("extension")
                 let digits = extensionValue?.text("extension")
                 let name = mapping.text("name") ?? digits ?? ""
-                let password = mapping.text("password", required: true)
+                let password = secret(mapping.required("password"), "password")
                 let skills = mapping.texts("skills") ?? []
                 mapping.rejectUnknownKeys()
                 guard let extensionValue, let digits, let password else { continue }

@@ -53,6 +53,13 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         return IPAddressRange.mask(address, prefixLength) == network
     }
 
+    /// Whether the two blocks share any address (one then contains the other).
+    public func overlaps(_ other: IPAddressRange) -> Bool {
+        guard network.count == other.network.count else { return false }
+        let prefix = min(prefixLength, other.prefixLength)
+        return IPAddressRange.mask(network, prefix) == IPAddressRange.mask(other.network, prefix)
+    }
+
     public var description: String {
         let text = IPAddressRange.format(network)
         return prefixLength == network.count * 8 ? text : "\(text)/\(prefixLength)"

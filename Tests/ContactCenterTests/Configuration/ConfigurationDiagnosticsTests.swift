@@ -224,6 +224,46 @@ struct ConfigurationDiagnosticsTests {
                 "extra.yaml:4:3: flow 'main' is already defined at main.yaml:24:3",
                 "extra.yaml:7:3: queue 'sales' is already defined at main.yaml:17:3",
             ]),
+        BrokenConfiguration(name: "trunks whose allow-lists overlap", extra: """
+            trunks:
+              second:
+                allow: [203.0.113.128/25, 198.51.100.1]
+            """, expected: [
+                "extra.yaml:3:13: 203.0.113.128/25 overlaps 203.0.113.0/24 of trunk 'carrier' (at main.yaml:6:3): a call's trunk must be clear from its address",
+            ]),
+        BrokenConfiguration(name: "steps defined twice and next on a step that does not continue", extra: """
+            flows:
+              other:
+                - name: a
+                  play: hello
+                - name: a
+                  hangup:
+                - name: b
+                  queue: sales
+                  next: a
+            """, expected: [
+                "extra.yaml:5:7: step 'a' is already defined at extra.yaml:3:7",
+                "extra.yaml:7:7: 'next' has no effect on a 'queue' step, which does not continue",
+            ]),
+        BrokenConfiguration(name: "choices containing the terminator; virtual numbers of the wrong length", extra: """
+            numbers:
+              virtual:
+                - {from: "02150008000", to: "02150008999", extension-digits: 4}
+            flows:
+              other:
+                - gather: {max-digits: 2, choices: {"1#": a, "#": a}}
+                - name: a
+                  gather: {max-digits: 1, choices: {"#": b}}
+                - name: b
+                  hangup:
+            """, expected: [
+                "extra.yaml:3:7: no extension has 4 digits, so these numbers lead nowhere",
+                "extra.yaml:6:41: choice '1#' contains the terminator '#', which ends input; set another terminator or none",
+                "extra.yaml:6:50: choice '#' contains the terminator '#', which ends input; set another terminator or none",
+            ]),
+        BrokenConfiguration(name: "duplicate keys", extra: "lists:\n  a: [\"1\"]\n  a: [\"2\"]\n", expected: [
+            "extra.yaml:2:3: duplicate key 'a' in a mapping",
+        ]),
         BrokenConfiguration(name: "YAML syntax error", extra: """
             flows:
               other:

@@ -59,3 +59,47 @@ struct IncludeTests {
         ])
     }
 }
+
+@Suite("Secrets from the environment")
+struct SecretTests {
+    static let extra = """
+        trunks:
+          telecom:
+            allow: [198.51.100.0/24]
+            register: {registrar: "sip:198.51.100.1", username: "${SIP_USER}", password: "${SIP_PASSWORD}"}
+        flows:
+          other:
+            - webhook: {url: "https://crm.example.com/${CRM_PATH}", headers: {Authorization: "Bearer ${CRM_TOKEN}"}}
+        store: {postgres: "postgres://hotline:${DB_PASSWORD}@db.internal/hotline"}
+        """
+
+    func check(_ environment: [String: String]) -> ConfigurationCheck {
+        let files = ["main.yaml": TestConfiguration.main, "extra.yaml": Self.extra, "prompts/hello.wav": ""]
+        return ConfigurationLoader(files: InMemoryFiles(files), speechSynthesizerAvailable: true, environment: environment)
+            .check("main.yaml")
+    }
+
+    @Test("${NAME} in passwords, webhook URLs and headers and the PostgreSQL URL comes from the environment")
+    func substituted() throws {
+        let configuration = try #require(check([
+            "SIP_USER": "02150000000", "SIP_PASSWORD": "s3cret", "CRM_PATH": "route", "CRM_TOKEN": "t0k", "DB_PASSWORD": "pw",
+        ]).configuration)
+        #expect(configuration.trunk(named: "telecom")?.registration?.password == "s3cret")
+        #expect(configuration.trunk(named: "telecom")?.registration?.username == "02150000000")
+        guard case .webhook(let webhook) = configuration.flow(named: "other")?.steps[0].action else {
+            Issue.record("a webhook step")
+            return
+        }
+        #expect(webhook.url == "https://crm.example.com/route")
+        #expect(webhook.headers == ["Authorization": "Bearer t0k"])
+        #expect(configuration.store == .postgres(url: "postgres://hotline:pw@db.internal/hotline"))
+    }
+
+    @Test("an unset variable is an error where it is used")
+    func unset() {
+        #expect(check(["SIP_USER": "u", "CRM_PATH": "route", "CRM_TOKEN": "t"]).diagnostics.map(\.description) == [
+            "extra.yaml:4:82: environment variable SIP_PASSWORD is not set (used in 'password')",
+            "extra.yaml:8:19: environment variable DB_PASSWORD is not set (used in 'postgres')",
+        ])
+    }
+}

@@ -121,6 +121,10 @@ struct RuntimeHelperTests {
         #expect(IPAddressRange("0.0.0.0/0")?.contains("8.8.8.8") == true)
         #expect(IPAddressRange("10.0.0.1/8") == nil)
         #expect(IPAddressRange.networkContaining("10.0.0.1/8")?.description == "10.0.0.0/8")
+        #expect(IPAddressRange("10.0.0.0/8")!.overlaps(IPAddressRange("10.20.0.0/16")!))
+        #expect(IPAddressRange("10.20.0.0/16")!.overlaps(IPAddressRange("10.0.0.0/8")!))
+        #expect(!IPAddressRange("10.0.0.0/16")!.overlaps(IPAddressRange("10.1.0.0/16")!))
+        #expect(!IPAddressRange("::/0")!.overlaps(IPAddressRange("0.0.0.0/0")!))
         #expect(IPAddressRange("1.2.3") == nil)
         #expect(IPAddressRange("1.2.3.4/") == nil)
     }
