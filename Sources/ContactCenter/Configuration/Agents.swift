@@ -6,6 +6,7 @@ public struct Agent: Sendable, Equatable {
     /// The SIP digest password of the extension.
     public var password: String
     public var skills: [String]
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(extension: String, name: String, password: String, skills: [String] = [], location: SourceLocation) {
@@ -48,6 +49,7 @@ public struct Queue: Sendable, Equatable {
     public var wrapUp: Duration
     /// Played to callers while they wait (repeated); `nil` for ringback.
     public var holdPrompt: ConfiguredPrompt?
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String, strategy: QueueStrategy = .longestIdle, agents: [String] = [], skills: [String] = [],
@@ -83,6 +85,7 @@ public struct Queue: Sendable, Equatable {
 public struct NumberList: Sendable, Equatable {
     public var name: String
     public var entries: [String]
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String, entries: [String], location: SourceLocation) {

@@ -26,7 +26,9 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 
 /// One problem found in a configuration, printed as `file:line:column: message`.
 public struct ConfigurationDiagnostic: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Where the problem is.
     public var location: SourceLocation
+    /// What is wrong, and what is expected.
     public var message: String
 
     public init(_ location: SourceLocation, _ message: String) {

@@ -3,6 +3,7 @@
 public struct Flow: Sendable, Equatable {
     public var name: String
     public var steps: [FlowStep]
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String, steps: [FlowStep], location: SourceLocation) {
@@ -16,6 +17,7 @@ public struct Flow: Sendable, Equatable {
         steps.firstIndex { $0.name == name }
     }
 
+    /// The step called `name`.
     public func step(named name: String) -> FlowStep? {
         index(of: name).map { steps[$0] }
     }
@@ -48,6 +50,7 @@ public struct FlowStep: Sendable, Equatable {
     public var action: FlowAction
     /// Where to continue when the step completes without branching; default the following step.
     public var next: String?
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String? = nil, action: FlowAction, next: String? = nil, location: SourceLocation) {
@@ -82,6 +85,7 @@ public enum FlowAction: Sendable, Equatable {
     public static let verbs = ["play", "gather", "route", "schedule", "webhook", "extension", "queue",
                                "transfer", "voicemail", "set", "goto", "hangup"]
 
+    /// The verb as written in the configuration.
     public var verb: String {
         switch self {
         case .play: return "play"

@@ -33,9 +33,13 @@ public struct HotlineConfiguration: Sendable, Equatable {
         self.files = files
     }
 
+    /// The flow called `name`.
     public func flow(named name: String) -> Flow? { flows.first { $0.name == name } }
+    /// The queue called `name`.
     public func queue(named name: String) -> Queue? { queues.first { $0.name == name } }
+    /// The trunk called `name`.
     public func trunk(named name: String) -> Trunk? { trunks.first { $0.name == name } }
+    /// The agent whose extension is `digits`.
     public func agent(extension digits: String) -> Agent? { agents.first { $0.extension == digits } }
 
     /// The trunk a call from `address` arrives on: the first whose allow-list admits it, or `nil` (answer 403).

@@ -59,6 +59,7 @@ public enum NumberTarget: Sendable, Hashable {
 public struct NumberMapping: Sendable, Equatable {
     public var numbers: NumberSet
     public var target: NumberTarget
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(numbers: NumberSet, target: NumberTarget, location: SourceLocation) {

@@ -75,6 +75,7 @@ public enum RouteCondition: Sendable, Hashable {
 public struct RouteRule: Sendable, Equatable {
     public var conditions: [RouteCondition]
     public var goto: String
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(conditions: [RouteCondition], goto: String, location: SourceLocation) {

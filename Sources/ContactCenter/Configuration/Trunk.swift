@@ -11,6 +11,7 @@ public struct Trunk: Sendable, Equatable {
     public var channels: Int?
     public var pricing: TrunkPricing
     public var outbound: OutboundPreference
+    /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String, allow: [IPAddressRange], registration: TrunkRegistration? = nil, proxy: String? = nil,
