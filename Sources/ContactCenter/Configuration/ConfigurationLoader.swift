@@ -74,7 +74,7 @@ public enum SpeechSynthesizer {
 }
 
 /// The top-level sections of a configuration file.
-enum Section: String, CaseIterable {
+enum ConfigurationSection: String, CaseIterable {
     case hotline, trunks, numbers, agents, queues, flows, lists, prompts, store
 }
 
@@ -83,9 +83,9 @@ enum Section: String, CaseIterable {
 final class ConfigurationReader {
     let loader: ConfigurationLoader
     let log = DiagnosticLog()
-    var sections: [Section: [YAMLValue]] = [:]
+    var sections: [ConfigurationSection: [YAMLValue]] = [:]
     /// Where each section's key is written, parallel to `sections`.
-    var sectionKeys: [Section: [SourceLocation]] = [:]
+    var sectionKeys: [ConfigurationSection: [SourceLocation]] = [:]
     private var rootIsMapping = false
     var filesRead: [String] = []
     private(set) var rootFile = ""
@@ -111,7 +111,7 @@ final class ConfigurationReader {
         loadFile(path, includedAt: nil, chain: [])
         guard rootIsMapping else { return nil }
         let root = SourceLocation(file: path, line: 1, column: 1)
-        for section in [Section.hotline, .trunks, .numbers, .flows] where sections[section, default: []].isEmpty {
+        for section in [ConfigurationSection.hotline, .trunks, .numbers, .flows] where sections[section, default: []].isEmpty {
             log.report(root, "missing required key '\(section.rawValue)' in the configuration")
         }
         let hotlineSettings = readHotline()
@@ -160,7 +160,7 @@ final class ConfigurationReader {
         }
         let top = YAMLMapping(value, what: "the configuration")
         if includedAt == nil { rootIsMapping = true }
-        for section in Section.allCases {
+        for section in ConfigurationSection.allCases {
             if let node = top.optional(section.rawValue) {
                 sections[section, default: []].append(node)
                 sectionKeys[section, default: []].append(top.location(of: section.rawValue))
@@ -204,7 +204,7 @@ final class ConfigurationReader {
     // MARK: Helpers shared by the section readers
 
     /// The single definition of a section that may appear once across all files.
-    func single(_ section: Section) -> YAMLValue? {
+    func single(_ section: ConfigurationSection) -> YAMLValue? {
         let values = sections[section] ?? []
         let keys = sectionKeys[section] ?? []
         for key in keys.dropFirst() {
@@ -214,7 +214,7 @@ final class ConfigurationReader {
     }
 
     /// The named entries of a mapping section across all files, reporting names defined twice.
-    func namedEntries(_ section: Section, what: String) -> [(name: String, key: YAMLValue, value: YAMLValue)] {
+    func namedEntries(_ section: ConfigurationSection, what: String) -> [(name: String, key: YAMLValue, value: YAMLValue)] {
         var result: [(name: String, key: YAMLValue, value: YAMLValue)] = []
         var seen: [String: SourceLocation] = [:]
         for value in sections[section] ?? [] {

@@ -156,7 +156,7 @@ extension ConfigurationReader {
             choices.allow(contentsOf: choices.keys)
             for entry in choices.entries {
                 let digits = entry.key
-                if digits.isEmpty || !digits.allSatisfy({ $0.isASCIIDigit || $0 == "*" || $0 == "#" }) {
+                if digits.isEmpty || !digits.allSatisfy({ $0.isDecimalDigitASCII || $0 == "*" || $0 == "#" }) {
                     entry.keyValue.report("choice '\(digits)' should be keypad digits (0-9, * or #)")
                 } else if digits.count > gather.maxDigits {
                     entry.keyValue.report("choice '\(digits)' is longer than max-digits (\(gather.maxDigits))")
@@ -175,7 +175,7 @@ extension ConfigurationReader {
 
     private func readTerminator(_ value: YAMLValue) -> Character? {
         guard let text = value.text("terminator"), text != "none" else { return nil }
-        guard text.count == 1, let character = text.first, character.isASCIIDigit || character == "*" || character == "#" else {
+        guard text.count == 1, let character = text.first, character.isDecimalDigitASCII || character == "*" || character == "#" else {
             value.report("'terminator' should be one keypad key (\"#\", \"*\" or a digit) or none")
             return nil
         }

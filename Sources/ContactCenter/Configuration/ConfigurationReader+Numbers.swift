@@ -162,7 +162,7 @@ extension ConfigurationReader {
         (namedEntriesNames(.queues))
     }
 
-    private func namedEntriesNames(_ section: Section) -> [String] {
+    private func namedEntriesNames(_ section: ConfigurationSection) -> [String] {
         (sections[section] ?? []).flatMap { value in
             value.node.mapping.map { $0.compactMap { $0.key.scalar?.string } } ?? []
         }

@@ -303,11 +303,11 @@ enum PhoneNumberText {
     /// Digits, optionally after a leading `+`; 3 to 20 digits.
     static func isNumber(_ text: String) -> Bool {
         let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
-        return (1...20).contains(digits.count) && digits.allSatisfy(\.isASCIIDigit)
+        return (1...20).contains(digits.count) && digits.allSatisfy(\.isDecimalDigitASCII)
     }
 
     /// 3 or 4 digits.
     static func isExtension(_ text: String) -> Bool {
-        (3...4).contains(text.count) && text.allSatisfy(\.isASCIIDigit)
+        (3...4).contains(text.count) && text.allSatisfy(\.isDecimalDigitASCII)
     }
 }

@@ -20,10 +20,10 @@ public struct HotlineSettings: Sendable, Equatable {
 
     /// Whether `number` is a national 95 hotline number: `95` and 3 or 4 more digits.
     public static func isHotlineNumber(_ number: String) -> Bool {
-        (5...6).contains(number.count) && number.hasPrefix("95") && number.allSatisfy(\.isASCIIDigit)
+        (5...6).contains(number.count) && number.hasPrefix("95") && number.allSatisfy(\.isDecimalDigitASCII)
     }
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isDecimalDigitASCII: Bool { isASCII && isNumber }
 }

@@ -9,7 +9,7 @@ public enum NumberSet: Sendable, Hashable, CustomStringConvertible {
         case .list(let numbers):
             return numbers.contains(number)
         case .range(let from, let to):
-            return number.count == from.count && number.allSatisfy(\.isASCIIDigit) && from <= number && number <= to
+            return number.count == from.count && number.allSatisfy(\.isDecimalDigitASCII) && from <= number && number <= to
         }
     }
 

@@ -25,7 +25,7 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(_ text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[1].count == 2, (1...2).contains(parts[0].count),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              parts.allSatisfy({ $0.allSatisfy(\.isDecimalDigitASCII) }),
               let hours = Int(parts[0]), let minutes = Int(parts[1]),
               hours < 24 && minutes < 60 || hours == 24 && minutes == 0 else { return nil }
         self.minutes = hours * 60 + minutes

@@ -273,13 +273,13 @@ struct ConfigurationDiagnosticsTests {
 
     @Test("each broken configuration gives exactly its diagnostics", arguments: cases)
     func diagnostics(_ broken: BrokenConfiguration) {
-        let actual = TestConfiguration.diagnostics(extra: broken.extra, files: broken.files, speech: broken.speech)
+        let actual = ConfigurationFixture.diagnostics(extra: broken.extra, files: broken.files, speech: broken.speech)
         #expect(actual == broken.expected)
     }
 
     @Test("the base configuration is valid and its summary counts what it holds")
     func baseIsValid() throws {
-        let check = TestConfiguration.check()
+        let check = ConfigurationFixture.check()
         #expect(check.diagnostics == [])
         let configuration = try #require(check.configuration)
         #expect(configuration.summary == "hotline 95123 (Test), 1 trunk, 1 inbound number, 2 extensions, 0 virtual numbers, 2 agents, 2 queues, 1 flow (2 steps), 1 prompt, store: SQLite hotline.sqlite")
@@ -287,11 +287,11 @@ struct ConfigurationDiagnosticsTests {
 
     @Test("a file with several problems reports them all, sorted by file and line")
     func sortedAcrossFiles() {
-        let diagnostics = TestConfiguration.diagnostics(extra: """
+        let diagnostics = ConfigurationFixture.diagnostics(extra: """
             flows:
               other:
                 - queue: nope
-            """, files: ["main.yaml": TestConfiguration.main.replacingOccurrences(of: "name: Test", with: "nmae: Test")])
+            """, files: ["main.yaml": ConfigurationFixture.main.replacingOccurrences(of: "name: Test", with: "nmae: Test")])
         #expect(diagnostics == [
             "extra.yaml:3:14: unknown queue 'nope'",
             "main.yaml:3:3: unknown key 'nmae' in 'hotline' (did you mean 'name'?)",
@@ -300,13 +300,13 @@ struct ConfigurationDiagnosticsTests {
 
     @Test("missing sections and a file that is not a mapping")
     func missingSections() {
-        #expect(TestConfiguration.load("hotline:\n  numbers: [\"95123\"]\n").diagnostics.map(\.description) == [
+        #expect(ConfigurationFixture.load("hotline:\n  numbers: [\"95123\"]\n").diagnostics.map(\.description) == [
             "hotline.yaml:1:1: missing required key 'flows' in the configuration",
             "hotline.yaml:1:1: missing required key 'numbers' in the configuration",
             "hotline.yaml:1:1: missing required key 'trunks' in the configuration",
             "hotline.yaml:2:13: 95 number 95123 has no entry in numbers.inbound",
         ])
-        #expect(TestConfiguration.load("- a\n- b\n").diagnostics.map(\.description) == [
+        #expect(ConfigurationFixture.load("- a\n- b\n").diagnostics.map(\.description) == [
             "hotline.yaml:1:1: a configuration file should be a mapping of sections (hotline, trunks, numbers, flows, …), not a list",
         ])
         let missing = ConfigurationLoader(files: InMemoryFiles([:])).check("nowhere.yaml")

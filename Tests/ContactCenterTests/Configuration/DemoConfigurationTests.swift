@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The demo hotline")
 struct DemoConfigurationTests {
-    let examples = TestConfiguration.examplesDirectory
+    let examples = ConfigurationFixture.examplesDirectory
 
     func loadDemo() throws -> HotlineConfiguration {
         try ConfigurationLoader(speechSynthesizerAvailable: false).load(examples + "/demo.yaml")

@@ -44,7 +44,7 @@ struct FlowParsingTests {
         """
 
     func flow(_ name: String) throws -> Flow {
-        let check = TestConfiguration.check(extra: Self.flows)
+        let check = ConfigurationFixture.check(extra: Self.flows)
         #expect(check.diagnostics == [])
         return try #require(check.configuration?.flow(named: name))
     }

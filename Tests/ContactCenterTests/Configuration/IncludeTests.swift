@@ -5,7 +5,7 @@ import Testing
 struct IncludeTests {
     @Test("included files add sections; relative paths resolve from the including file")
     func nestedIncludes() throws {
-        let check = TestConfiguration.check(extra: """
+        let check = ConfigurationFixture.check(extra: """
             include: [more/queues.yaml]
             """, files: [
                 "more/queues.yaml": """
@@ -32,7 +32,7 @@ struct IncludeTests {
 
     @Test("errors in an included file point into that file")
     func errorsPointIntoIncludedFile() {
-        let diagnostics = TestConfiguration.diagnostics(extra: "include: sub/flows.yaml\n", files: [
+        let diagnostics = ConfigurationFixture.diagnostics(extra: "include: sub/flows.yaml\n", files: [
             "sub/flows.yaml": """
                 flows:
                   other:
@@ -48,13 +48,13 @@ struct IncludeTests {
 
     @Test("a missing included file, a cycle, and a file included twice")
     func brokenIncludes() {
-        #expect(TestConfiguration.diagnostics(extra: "include: [nowhere.yaml]\n") == [
+        #expect(ConfigurationFixture.diagnostics(extra: "include: [nowhere.yaml]\n") == [
             "extra.yaml:1:11: cannot read included file 'nowhere.yaml'",
         ])
-        #expect(TestConfiguration.diagnostics(extra: "include: [main.yaml]\n") == [
+        #expect(ConfigurationFixture.diagnostics(extra: "include: [main.yaml]\n") == [
             "extra.yaml:1:11: include cycle: main.yaml → extra.yaml → main.yaml",
         ])
-        #expect(TestConfiguration.diagnostics(extra: "include: [a.yaml, a.yaml]\n", files: ["a.yaml": "lists: {b: [\"1\"]}\n"]) == [
+        #expect(ConfigurationFixture.diagnostics(extra: "include: [a.yaml, a.yaml]\n", files: ["a.yaml": "lists: {b: [\"1\"]}\n"]) == [
             "extra.yaml:1:19: 'a.yaml' is included twice",
         ])
     }
@@ -74,7 +74,7 @@ struct SecretTests {
         """
 
     func check(_ environment: [String: String]) -> ConfigurationCheck {
-        let files = ["main.yaml": TestConfiguration.main, "extra.yaml": Self.extra, "prompts/hello.wav": ""]
+        let files = ["main.yaml": ConfigurationFixture.main, "extra.yaml": Self.extra, "prompts/hello.wav": ""]
         return ConfigurationLoader(files: InMemoryFiles(files), speechSynthesizerAvailable: true, environment: environment)
             .check("main.yaml")
     }

@@ -17,7 +17,7 @@ struct NumberPlanTests {
 
     @Test("a 95 number fronting hundreds of extensions and virtual numbers")
     func destinations() throws {
-        let configuration = try #require(TestConfiguration.check(extra: Self.plan).configuration)
+        let configuration = try #require(ConfigurationFixture.check(extra: Self.plan).configuration)
         #expect(configuration.destination(forDialled: "95123") == .flow("main"))
         #expect(configuration.destination(forDialled: "02150000000") == .queue("support"))
         #expect(configuration.destination(forDialled: "02150001801") == .agent("801"))
@@ -57,7 +57,7 @@ struct NumberPlanTests {
         ("{extension: \"700\", flow: main, queue: sales}", "extra.yaml:3:7: expected only one of 'flow', 'queue', 'agent'"),
     ])
     func rangeChecks(entry: String, expected: String) {
-        let diagnostics = TestConfiguration.diagnostics(extra: "numbers:\n  extensions:\n    - \(entry)\n")
+        let diagnostics = ConfigurationFixture.diagnostics(extra: "numbers:\n  extensions:\n    - \(entry)\n")
         #expect(diagnostics == [expected])
     }
 }

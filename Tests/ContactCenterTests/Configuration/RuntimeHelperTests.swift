@@ -60,7 +60,7 @@ struct RuntimeHelperTests {
 
     @Test("schedules read from YAML use the hotline's time zone unless they name one")
     func scheduleFromYAML() throws {
-        let configuration = try #require(TestConfiguration.check(extra: """
+        let configuration = try #require(ConfigurationFixture.check(extra: """
             flows:
               other:
                 - schedule:
@@ -168,7 +168,7 @@ struct RuntimeHelperTests {
         let price = TrunkPricing(perMinute: 0.06, perChannelPerMonth: 50)
         #expect(price.cost(ofCallSeconds: 0) == 0)
         #expect(abs(price.cost(ofCallSeconds: 61) - 0.12) < 1e-9)
-        let configuration = try #require(TestConfiguration.check(extra: """
+        let configuration = try #require(ConfigurationFixture.check(extra: """
             trunks:
               backup: {allow: [198.51.100.0/24], proxy: 198.51.100.1, outbound: {priority: 2}}
               heavy: {allow: ["2001:db8::/32"], proxy: "[2001:db8::1]:5060", outbound: {priority: 1, weight: 300}}

@@ -3,7 +3,7 @@ import Foundation
 
 /// A small valid configuration (`main.yaml`) that includes `extra.yaml`, so a test can add one
 /// broken piece in `extra.yaml` and expect diagnostics at lines it can count.
-enum TestConfiguration {
+enum ConfigurationFixture {
     static let main = """
         hotline:
           numbers: ["95123"]
