@@ -19,6 +19,14 @@ import Testing
         #expect(b.tap.first?.channel == .right)
         let c = bridge.receive(payload: fromCaller, from: .caller, timestamp: 320, ssrc: 1, arrival: .milliseconds(40))
         #expect(!c.frames[0].startsTalkspurt)
+        #expect(c.frames[0].skipSamples == 0)
+        // Two packets lost upstream: the relayed stream skips their time.
+        let d = bridge.receive(payload: fromCaller, from: .caller, timestamp: 800, ssrc: 1, arrival: .milliseconds(100))
+        #expect(d.frames[0].skipSamples == 320)
+        let late = bridge.receive(payload: fromCaller, from: .caller, timestamp: 480, ssrc: 1, arrival: .milliseconds(101))
+        #expect(late.frames[0].skipSamples == 0)
+        #expect(bridge.receive(payload: fromCaller, from: .caller, timestamp: 960, ssrc: 1, arrival: .milliseconds(120)).frames[0].skipSamples == 0)
+        #expect(bridge.receive(payload: fromCaller, from: .caller, timestamp: 900_000, ssrc: 1, arrival: .milliseconds(140)).frames[0].skipSamples == 0)
         // Bridged legs need nothing on ticks.
         #expect(bridge.tick(now: .milliseconds(40)).frames.isEmpty)
         // Same codec: payload passes through untouched.

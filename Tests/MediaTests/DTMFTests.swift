@@ -166,6 +166,14 @@ enum Signal {
         #expect(r.receive(payload: payload(5, duration: 160), timestamp: 100_000)?.digit == .five)
     }
 
+    @Test func newSSRCForgetsTheEventInProgress() {
+        var r = TelephoneEventReceiver()
+        #expect(r.receive(payload: payload(2, duration: 160), timestamp: 50_000, ssrc: 1)?.digit == .two)
+        // The peer restarted its stream with lower timestamps: still a new press.
+        #expect(r.receive(payload: payload(2, duration: 160), timestamp: 100, ssrc: 2)?.digit == .two)
+        #expect(r.receive(payload: payload(2, end: true, duration: 480), timestamp: 100, ssrc: 2) == nil)
+    }
+
     @Test func ignoresShortAndNonDTMFEvents() {
         var r = TelephoneEventReceiver()
         #expect(r.receive(payload: [1, 2], timestamp: 0) == nil)

@@ -25,6 +25,9 @@ public struct BridgeFrame: Sendable, Hashable {
     public var payload: [UInt8]
     /// The leg's source changed before this frame: call ``RTPStreamSender/startTalkspurt()`` first (marker bit).
     public var startsTalkspurt: Bool
+    /// Samples lost upstream just before this relayed frame: call ``RTPStreamSender/skip(samples:)`` first, so
+    /// the relayed stream's timestamps keep the source's timing (RFC 3550 translator behaviour).
+    public var skipSamples: Int = 0
 }
 
 /// Audio for the recording tap, to hand to ``StereoRecordingBuffer`` or ``StereoRecorder``.
@@ -69,6 +72,10 @@ public struct MediaBridge: Sendable {
     private var afterPrompt: [LegSource] = [.silence, .silence]
     private var switched = [true, true]
     public private(set) var isHeld = false
+    /// The last packet received from each leg, to see upstream loss.
+    private var lastReceived: [(ssrc: UInt32, timestamp: UInt32, samples: Int)?] = [nil, nil]
+    /// Larger timestamp steps are a restart, not loss (one second).
+    static let maxRelayedGap = 8000
 
     /// A bridge for a caller; connect the agent later with ``connectAgent(codec:)``.
     public init(callerCodec: AudioCodec, agentCodec: AudioCodec? = nil) {
@@ -140,9 +147,19 @@ public struct MediaBridge: Sendable {
         guard let codec = codecs[side.rawValue] else { return actions }
         actions.tap.append(RecordingTapItem(channel: side.recordingChannel, samples: codec.decode(payload),
                                             timing: .rtp(timestamp: timestamp, ssrc: ssrc, arrival: arrival)))
+        // Upstream loss: the timestamp advanced by more than the previous packet's samples.
+        var gap = 0
+        if let last = lastReceived[side.rawValue], last.ssrc == ssrc {
+            let delta = Int(Int32(bitPattern: timestamp &- last.timestamp))
+            if delta > last.samples && delta - last.samples <= Self.maxRelayedGap { gap = delta - last.samples }
+            if delta <= 0 { gap = -1 } // reordered or repeated: relay without moving the timeline
+        }
+        if gap >= 0 { lastReceived[side.rawValue] = (ssrc, timestamp, payload.count) }
         let target = side.other
         if case .peer = sources[target.rawValue], let targetCodec = codecs[target.rawValue] {
-            actions.frames.append(frame(G711Transcoder.transcode(payload, from: codec, to: targetCodec), to: target))
+            var out = frame(G711Transcoder.transcode(payload, from: codec, to: targetCodec), to: target)
+            out.skipSamples = max(0, gap)
+            actions.frames.append(out)
         }
         return actions
     }

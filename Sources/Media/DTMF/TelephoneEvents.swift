@@ -38,6 +38,7 @@ public struct TelephoneEventPayload: Sendable, Hashable {
 public struct TelephoneEventReceiver: Sendable {
     public let clockRate: Int
     private var currentTimestamp: UInt32?
+    private var currentSSRC: UInt32?
     private var currentEvent: UInt8?
     private var currentDuration: UInt16 = 0
     private var ended = true
@@ -46,9 +47,16 @@ public struct TelephoneEventReceiver: Sendable {
         self.clockRate = clockRate
     }
 
-    /// Feeds the payload and RTP timestamp of a telephone-event packet; returns the digit when a new press starts.
-    public mutating func receive(payload bytes: [UInt8], timestamp: UInt32) -> DTMFEvent? {
+    /// Feeds the payload, RTP timestamp and SSRC of a telephone-event packet; returns the digit when a new press starts.
+    /// A new SSRC (the peer restarted its stream) forgets the event in progress.
+    public mutating func receive(payload bytes: [UInt8], timestamp: UInt32, ssrc: UInt32? = nil) -> DTMFEvent? {
         guard let payload = TelephoneEventPayload(bytes) else { return nil }
+        if let ssrc, ssrc != currentSSRC {
+            currentSSRC = ssrc
+            currentTimestamp = nil
+            currentEvent = nil
+            ended = true
+        }
         if timestamp == currentTimestamp && payload.event == currentEvent {
             // Update or redundant end of the event in progress.
             if payload.duration > currentDuration { currentDuration = payload.duration }
