@@ -26,9 +26,42 @@ extension ConfigurationReader {
                 zone.report("unknown time zone '\(text)' (expected a name such as Asia/Shanghai)")
             }
         }
+        let maxCallDuration = mapping.duration("max-call-duration") ?? HotlineSettings.defaultMaxCallDuration
         mapping.rejectUnknownKeys()
-        hotline = HotlineSettings(numbers: numbers, name: name, timeZone: timeZone)
+        hotline = HotlineSettings(numbers: numbers, name: name, timeZone: timeZone, maxCallDuration: maxCallDuration)
         return hotline
+    }
+
+    // MARK: api
+
+    func readApi() -> ApiSettings {
+        guard let value = single(.api), let mapping = value.mapping("api", what: "'api'") else { return ApiSettings() }
+        var settings = ApiSettings()
+        if let items = mapping.optional("tokens")?.list("tokens") {
+            for item in items {
+                guard let entry = item.mapping("tokens", what: "an API token") else { continue }
+                let tokenValue = entry.required("token")
+                let token = secret(tokenValue, "token")
+                var role = ApiToken.Role.viewer
+                if let roleValue = entry.optional("role"), let text = roleValue.text("role") {
+                    if let parsed = ApiToken.Role(rawValue: text) {
+                        role = parsed
+                    } else {
+                        let names = ApiToken.Role.allCases.map(\.rawValue)
+                        roleValue.report("unknown role '\(text)'; expected one of \(names.joined(separator: ", "))")
+                    }
+                }
+                entry.rejectUnknownKeys()
+                guard let tokenValue, let token else { continue }
+                guard token.count >= ApiToken.minimumLength else {
+                    tokenValue.report("an API token should have at least \(ApiToken.minimumLength) characters, so that it cannot be guessed")
+                    continue
+                }
+                settings.tokens.append(ApiToken(token: token, role: role))
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return settings
     }
 
     // MARK: store

@@ -15,12 +15,15 @@ public struct HotlineConfiguration: Sendable, Equatable {
     /// Named prompts, by name (steps hold their prompts resolved already).
     public var prompts: [String: ConfiguredPrompt]
     public var store: StoreConfiguration
+    /// API bearer tokens.
+    public var api: ApiSettings
     /// Every file read, the main file first.
     public var files: [String]
 
     public init(hotline: HotlineSettings, trunks: [Trunk] = [], numbers: NumberPlan = .init(), agents: [Agent] = [],
                 queues: [Queue] = [], flows: [Flow] = [], lists: [String: NumberList] = [:],
-                prompts: [String: ConfiguredPrompt] = [:], store: StoreConfiguration = .default, files: [String] = []) {
+                prompts: [String: ConfiguredPrompt] = [:], store: StoreConfiguration = .default, api: ApiSettings = .init(),
+                files: [String] = []) {
         self.hotline = hotline
         self.trunks = trunks
         self.numbers = numbers
@@ -30,6 +33,7 @@ public struct HotlineConfiguration: Sendable, Equatable {
         self.lists = lists
         self.prompts = prompts
         self.store = store
+        self.api = api
         self.files = files
     }
 

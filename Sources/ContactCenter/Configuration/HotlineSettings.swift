@@ -8,12 +8,19 @@ public struct HotlineSettings: Sendable, Equatable {
     public var name: String
     /// The time zone schedules use unless they name another; default Asia/Shanghai.
     public var timeZone: TimeZone
+    /// Calls are ended (with BYE on both legs) after this long, whatever they are doing.
+    public var maxCallDuration: Duration
 
-    public init(numbers: [String], name: String, timeZone: TimeZone = HotlineSettings.defaultTimeZone) {
+    public init(numbers: [String], name: String, timeZone: TimeZone = HotlineSettings.defaultTimeZone,
+                maxCallDuration: Duration = HotlineSettings.defaultMaxCallDuration) {
         self.numbers = numbers
         self.name = name
         self.timeZone = timeZone
+        self.maxCallDuration = maxCallDuration
     }
+
+    /// Four hours.
+    public static let defaultMaxCallDuration = Duration.seconds(4 * 3600)
 
     /// Asia/Shanghai.
     public static let defaultTimeZone = TimeZone(identifier: "Asia/Shanghai")!

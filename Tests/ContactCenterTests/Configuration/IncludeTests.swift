@@ -103,3 +103,39 @@ struct SecretTests {
         ])
     }
 }
+
+@Suite("API tokens and call limits")
+struct ApiSettingsTests {
+    @Test("tokens with roles; a short token or an unknown role is refused")
+    func tokens() throws {
+        let check = ConfigurationFixture.check(extra: """
+            api:
+              tokens:
+                - {token: "0123456789abcdef0123", role: admin}
+                - {token: "fedcba9876543210"}
+            """)
+        let api = try #require(check.configuration?.api)
+        #expect(api.tokens.map(\.role) == [.admin, .viewer])
+        #expect(api.token(matching: "0123456789abcdef0123")?.seesFullNumbers == true)
+        #expect(api.token(matching: "fedcba9876543210")?.seesFullNumbers == false)
+        #expect(api.token(matching: "fedcba987654321") == nil)
+        #expect(ConfigurationFixture.diagnostics(extra: """
+            api:
+              tokens:
+                - {token: short, role: root}
+            """) == [
+                "extra.yaml:3:15: an API token should have at least 16 characters, so that it cannot be guessed",
+                "extra.yaml:3:28: unknown role 'root'; expected one of admin, viewer",
+            ])
+    }
+
+    @Test("the maximum call duration defaults to four hours")
+    func maxCallDuration() throws {
+        let configuration = try #require(ConfigurationFixture.check().configuration)
+        #expect(configuration.hotline.maxCallDuration == .seconds(14_400))
+        let custom = ConfigurationFixture.check(files: [
+            "main.yaml": ConfigurationFixture.main.replacingOccurrences(of: "  name: Test\n", with: "  name: Test\n  max-call-duration: 1h\n"),
+        ])
+        #expect(custom.configuration?.hotline.maxCallDuration == .seconds(3600))
+    }
+}
