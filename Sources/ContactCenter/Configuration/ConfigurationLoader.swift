@@ -191,7 +191,8 @@ final class ConfigurationReader {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            // libyaml's composer puts the "but found …" half in the problem.
+            let detail = context.map { problem.hasPrefix("but ") ? "\($0.text) \(problem)" : "\(problem) \($0.text)" } ?? problem
             log.report(at(mark), "not valid YAML: \(detail)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             log.report(at(context.mark), "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping")

@@ -63,14 +63,14 @@ extension ConfigurationReader {
     }
 
     private func readStep(_ item: YAMLValue, context: FlowContext) -> FlowStep? {
-        if let word = item.node.scalar?.string, !item.isNull {
-            guard word == "hangup" else {
-                item.report("a step should be a mapping with a verb (\(FlowAction.verbs.joined(separator: ", "))), not '\(word)'")
-                return nil
-            }
+        if item.node.scalar?.string == "hangup", !item.isNull {
             return FlowStep(action: .hangup, location: item.location)
         }
-        guard let mapping = item.mapping("steps", what: "a step") else { return nil }
+        guard item.node.mapping != nil else {
+            item.report("a step should be a mapping with a verb (\(FlowAction.verbs.joined(separator: ", "))), not \(item.shape)")
+            return nil
+        }
+        let mapping = YAMLMapping(item, what: "a step")
         let name = mapping.text("name")
         let next = context.step(mapping.optional("next"), "next")
         let verbs = FlowAction.verbs.filter(mapping.has)

@@ -168,24 +168,42 @@ extension ConfigurationReader {
         }
     }
 
-    /// Reports every pair of mappings that share a number; agents' own extensions take part too.
+    /// Reports every mapping that claims a number already claimed (agents' own extensions included).
+    /// Single numbers are kept in a dictionary, so thousands of listed DIDs check in linear time.
     private func checkOverlaps(_ mappings: [NumberMapping], noun: String, agents: [Agent]) {
-        var claimed: [(set: NumberSet, location: SourceLocation, owner: String)] =
-            agents.map { (.list([$0.extension]), $0.location, "agent \($0.extension)") }
+        struct Claim {
+            let set: NumberSet
+            let location: SourceLocation
+            let owner: String?
+            var place: String { owner.map { "\($0) at \(location)" } ?? "already mapped at \(location)" }
+        }
+        var singles: [String: Claim] = [:]
+        var ranges: [Claim] = []
+        for agent in agents {
+            singles[agent.extension] = Claim(set: .list([agent.extension]), location: agent.location, owner: "agent \(agent.extension)")
+        }
         for mapping in mappings {
-            for other in claimed {
-                guard let shared = mapping.numbers.firstOverlap(with: other.set) else { continue }
-                let message: String
-                if case .list = mapping.numbers, case .list = other.set {
-                    message = other.owner.isEmpty ? "duplicate \(noun) \(shared) (already mapped at \(other.location))"
-                        : "duplicate \(noun) \(shared) (\(other.owner) at \(other.location))"
-                } else {
-                    message = "\(noun)s \(mapping.numbers) overlap \(other.set) (at \(other.location)): both include \(shared)"
+            let claim = Claim(set: mapping.numbers, location: mapping.location, owner: nil)
+            var conflict: String?
+            switch mapping.numbers {
+            case .list(let numbers):
+                for number in numbers {
+                    if conflict == nil, let other = singles[number] {
+                        conflict = "duplicate \(noun) \(number) (\(other.place))"
+                    } else if conflict == nil, let other = ranges.first(where: { $0.set.contains(number) }) {
+                        conflict = "\(noun) \(number) is inside \(other.set) (at \(other.location))"
+                    }
+                    if singles[number] == nil { singles[number] = claim }
                 }
-                log.report(mapping.location, message)
-                break
+            case .range:
+                if let (shared, other) = ranges.lazy.compactMap({ other in mapping.numbers.firstOverlap(with: other.set).map { ($0, other) } }).first {
+                    conflict = "\(noun)s \(mapping.numbers) overlap \(other.set) (at \(other.location)): both include \(shared)"
+                } else if let number = singles.keys.filter(mapping.numbers.contains).min(), let other = singles[number] {
+                    conflict = "\(noun)s \(mapping.numbers) include \(number) (\(other.place))"
+                }
+                ranges.append(claim)
             }
-            claimed.append((mapping.numbers, mapping.location, ""))
+            if let conflict { log.report(mapping.location, conflict) }
         }
     }
 

@@ -1,4 +1,5 @@
 import ContactCenter
+import Foundation
 import Testing
 
 @Suite("Number plan")
@@ -31,6 +32,32 @@ struct NumberPlanTests {
         #expect(configuration.destination(forExtension: "5123") == nil)
         #expect(configuration.extensionCount == 2 + 100 + 1)
         #expect(configuration.summary.contains("1002 virtual numbers"))
+    }
+
+    @Test("every kind of clash between numbers is reported once, at the later entry")
+    func clashes() {
+        #expect(ConfigurationFixture.diagnostics(extra: """
+            numbers:
+              virtual:
+                - {numbers: ["02150000001", "02150000002", "02150000001"], queue: sales}
+                - {from: "02150000000", to: "02150000009", queue: sales}
+                - {number: "02150000005", queue: sales}
+              extensions:
+                - {from: "800", to: "899", queue: sales}
+            """) == [
+                "extra.yaml:3:7: duplicate number 02150000001 (already mapped at extra.yaml:3:7)",
+                "extra.yaml:4:7: numbers 02150000000–02150000009 include 02150000001 (already mapped at extra.yaml:3:7)",
+                "extra.yaml:5:7: number 02150000005 is inside 02150000000–02150000009 (at extra.yaml:4:7)",
+                "extra.yaml:7:7: extensions 800–899 include 801 (agent 801 at main.yaml:14:17)",
+            ])
+    }
+
+    @Test("ten thousand listed virtual numbers check quickly and resolve")
+    func manyNumbers() throws {
+        let numbers = (0..<10_000).map { "\"0215\(String(format: "%07d", $0))\"" }.joined(separator: ", ")
+        let check = ConfigurationFixture.check(extra: "numbers:\n  virtual:\n    - {numbers: [\(numbers)], queue: sales}\n")
+        #expect(check.diagnostics == [])
+        #expect(check.configuration?.destination(forDialled: "02150009999") == .queue("sales"))
     }
 
     @Test("number sets: membership, size and overlap")
