@@ -14,6 +14,9 @@ import Testing
         #expect(bytes[1] == 0x80 | 8)
         #expect(try RTPPacket(parsing: bytes) == sample)
         #expect(try RTPPacket(parsing: ByteBuffer(bytes: bytes)) == sample)
+        var buffer = ByteBuffer()
+        sample.write(to: &buffer)
+        #expect(Array(buffer.readableBytesView) == bytes)
         let plain = RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 160, ssrc: 9, payload: [0xFF, 0x7F])
         #expect(plain.serialized() == [0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0, 0, 0, 9, 0xFF, 0x7F])
     }

@@ -123,10 +123,25 @@ public struct RTPPacket: Sendable, Hashable {
 
     /// The packet's bytes.
     public func serialized() -> [UInt8] {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(serializedCount)
-        write(to: &buffer)
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
+        let csrcCount = min(csrcs.count, 15)
+        var out: [UInt8] = []
+        out.reserveCapacity(serializedCount)
+        func append32(_ v: UInt32) { out += [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
+        out.append(0x80 | (headerExtension != nil ? 0x10 : 0) | UInt8(csrcCount))
+        out.append((marker ? 0x80 : 0) | (payloadType & 0x7F))
+        out.append(UInt8(sequenceNumber >> 8))
+        out.append(UInt8(sequenceNumber & 0xFF))
+        append32(timestamp)
+        append32(ssrc)
+        for csrc in csrcs.prefix(csrcCount) { append32(csrc) }
+        if let ext = headerExtension {
+            let words = (ext.data.count + 3) / 4
+            append32(UInt32(ext.profile) << 16 | UInt32(truncatingIfNeeded: words) & 0xFFFF)
+            out += ext.data
+            out += repeatElement(0, count: words * 4 - ext.data.count)
+        }
+        out += payload
+        return out
     }
 
     /// True when a datagram on a multiplexed port looks like RTCP rather than RTP (RFC 5761 §4: packet type 192–223).
