@@ -22,6 +22,7 @@ extension ConfigurationReader {
 
     func readFlows() -> [Flow] {
         var flows: [Flow] = []
+        var checkedFlows: [String] = []
         for entry in namedEntries(.flows, what: "flow") {
             guard let items = entry.value.list(entry.name) else { continue }
             let context = FlowContext(name: entry.name)
@@ -51,13 +52,21 @@ extension ConfigurationReader {
             }
             let flow = Flow(name: entry.name, steps: steps, location: entry.key.location)
             // Only a flow whose steps all read and whose references all resolve has a meaningful reachability.
-            if complete, context.references.allSatisfy({ stepNames[$0.name] != nil }) {
-                for index in flow.unreachableSteps() {
-                    let step = flow.steps[index]
-                    log.report(step.location, "step \(step.label(index: index)) of flow '\(entry.name)' is unreachable")
-                }
-            }
+            if complete, context.references.allSatisfy({ stepNames[$0.name] != nil }) { checkedFlows.append(flow.name) }
             flows.append(flow)
+        }
+        // Steps other flows jump to are entry points too.
+        var entries: [String: [String]] = [:]
+        for flow in flows {
+            for step in flow.steps {
+                if case .goto(.flow(let target, let name?)) = step.action { entries[target, default: []].append(name) }
+            }
+        }
+        for flow in flows where checkedFlows.contains(flow.name) {
+            for index in flow.unreachableSteps(entries: entries[flow.name] ?? []) {
+                let step = flow.steps[index]
+                log.report(step.location, "step \(step.label(index: index)) of flow '\(flow.name)' is unreachable")
+            }
         }
         return flows
     }

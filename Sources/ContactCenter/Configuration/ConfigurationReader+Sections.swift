@@ -281,6 +281,7 @@ extension ConfigurationReader {
         let extensions = agents.map(\.extension)
         let allSkills = Set(agents.flatMap(\.skills))
         for entry in namedEntries(.queues, what: "queue") {
+            let problemsBefore = log.diagnostics.count
             guard let mapping = entry.value.mapping(entry.name, what: "queue '\(entry.name)'") else { continue }
             var strategy = QueueStrategy.longestIdle
             if let value = mapping.optional("strategy"), let text = value.text("strategy") {
@@ -323,8 +324,12 @@ extension ConfigurationReader {
             let queue = Queue(name: entry.name, strategy: strategy, agents: members, skills: skills, maxWait: maxWait,
                               maxCallers: maxCallers, ringTimeout: ringTimeout, wrapUp: wrapUp, holdPrompt: hold,
                               location: entry.key.location)
-            if !mapping.has("agents"), !mapping.has("skills") {
-                entry.key.report("queue '\(entry.name)' has no agents: list 'agents' or 'skills'")
+            if queue.members(from: agents).isEmpty, log.diagnostics.count == problemsBefore {
+                if skills.count > 1 {
+                    entry.key.report("no agent has all the skills of queue '\(entry.name)': \(skills.joined(separator: ", "))")
+                } else {
+                    entry.key.report("queue '\(entry.name)' has no agents: list 'agents' or 'skills'")
+                }
             }
             queues.append(queue)
         }

@@ -29,15 +29,20 @@ public struct Flow: Sendable, Equatable {
         return index + 1 < steps.count ? index + 1 : nil
     }
 
-    /// Indices of steps no path from the first step reaches.
-    public func unreachableSteps() -> [Int] {
+    /// Indices of steps no path from the first step reaches — nor from `entries`, the steps other
+    /// flows jump to with `goto: {flow: …, step: …}`.
+    public func unreachableSteps(entries: [String] = []) -> [Int] {
         guard !steps.isEmpty else { return [] }
         var seen: Set<Int> = [0]
         var pending = [0]
+        for index in entries.compactMap(index(of:)) where seen.insert(index).inserted { pending.append(index) }
         while let index = pending.popLast() {
             let step = steps[index]
             var targets = step.action.branches.compactMap(self.index(of:))
             if step.action.continues, let after = stepAfter(index) { targets.append(after) }
+            if case .goto(.flow(let flow, let name)) = step.action, flow == self.name {
+                targets.append(name.flatMap(self.index(of:)) ?? 0)
+            }
             for target in targets where seen.insert(target).inserted { pending.append(target) }
         }
         return steps.indices.filter { !seen.contains($0) }

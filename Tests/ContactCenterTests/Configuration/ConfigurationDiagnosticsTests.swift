@@ -264,6 +264,26 @@ struct ConfigurationDiagnosticsTests {
         BrokenConfiguration(name: "duplicate keys", extra: "lists:\n  a: [\"1\"]\n  a: [\"2\"]\n", expected: [
             "extra.yaml:2:3: duplicate key 'a' in a mapping",
         ]),
+        BrokenConfiguration(name: "queues nobody can serve", extra: """
+            queues:
+              both: {skills: [sales, support]}
+              none: {agents: []}
+            """, expected: [
+                "extra.yaml:2:3: no agent has all the skills of queue 'both': sales, support",
+                "extra.yaml:3:3: queue 'none' has no agents: list 'agents' or 'skills'",
+            ]),
+        BrokenConfiguration(name: "steps reached from another flow are reachable", extra: """
+            flows:
+              other:
+                - hangup
+                - name: entry
+                  play: hello
+                - goto: {flow: third, step: deep}
+              third:
+                - goto: {flow: other, step: entry}
+                - name: deep
+                  goto: {flow: third}
+            """, expected: []),
         BrokenConfiguration(name: "YAML syntax error", extra: """
             flows:
               other:
