@@ -2,7 +2,7 @@ import Foundation
 
 /// A position in a configuration file: the file as it was named to the loader, and a
 /// 1-based line and column.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The file, as the loader was given it (included files are joined onto the including file's folder).
     public var file: String
     /// Line number, starting from 1.
@@ -25,7 +25,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
 }
 
 /// One problem found in a configuration, printed as `file:line:column: message`.
-public struct ConfigurationDiagnostic: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ConfigurationDiagnostic: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// Where the problem is.
     public var location: SourceLocation
     /// What is wrong, and what is expected.

@@ -180,3 +180,23 @@ struct RuntimeHelperTests {
         #expect(configuration.trunk(admitting: "192.0.2.2") == nil)
     }
 }
+
+@Suite("Diagnostics as values")
+struct DiagnosticValueTests {
+    @Test("diagnostics sort by file, line and column, print as file:line:column: message, and encode as JSON")
+    func diagnostics() throws {
+        let a = ConfigurationDiagnostic(SourceLocation(file: "b.yaml", line: 2, column: 1), "x")
+        let b = ConfigurationDiagnostic(SourceLocation(file: "a.yaml", line: 10, column: 5), "y")
+        let c = ConfigurationDiagnostic(SourceLocation(file: "a.yaml", line: 9, column: 7), "z")
+        let error = ConfigurationError(diagnostics: [a, b, c])
+        #expect(error.description == "a.yaml:9:7: z\na.yaml:10:5: y\nb.yaml:2:1: x")
+        let json = try JSONEncoder().encode(c)
+        #expect(try JSONDecoder().decode(ConfigurationDiagnostic.self, from: json) == c)
+    }
+
+    @Test("did-you-mean suggestions stay close")
+    func suggestions() {
+        let loader = ConfigurationFixture.diagnostics(extra: "trunks:\n  t:\n    allow: [192.0.2.1]\n    zzzzzz: 1\n")
+        #expect(loader == ["extra.yaml:4:5: unknown key 'zzzzzz' in trunk 't'"])
+    }
+}
