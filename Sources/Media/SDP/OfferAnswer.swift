@@ -34,6 +34,19 @@ public struct NegotiatedAudio: Sendable, Hashable {
     public var remoteAddress: SDPConnection
     public var remotePort: Int
 
+    public init(mediaIndex: Int = 0, codec: AudioCodec, payloadType: UInt8, telephoneEventPayloadType: UInt8?, ptime: Int = 20,
+                remotePtime: Int? = nil, localDirection: MediaDirection = .sendrecv, remoteAddress: SDPConnection, remotePort: Int) {
+        self.mediaIndex = mediaIndex
+        self.codec = codec
+        self.payloadType = payloadType
+        self.telephoneEventPayloadType = telephoneEventPayloadType
+        self.ptime = ptime
+        self.remotePtime = remotePtime
+        self.localDirection = localDirection
+        self.remoteAddress = remoteAddress
+        self.remotePort = remotePort
+    }
+
     /// True when the peer has no telephone-event: detect DTMF in-band (Goertzel) instead.
     public var usesInbandDTMF: Bool { telephoneEventPayloadType == nil }
     /// True when the peer put us on hold (we may not send, or the peer gave a null address).

@@ -25,6 +25,23 @@ let benchmarks: @Sendable () -> Void = {
         let packet = try RTPPacket(parsing: datagram)
         for _ in benchmark.scaledIterations { blackHole(packet.serialized()) }
     }
+    Benchmark("Media leg receive 172-byte datagram", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        var leg = MediaLeg(audio: Workloads.negotiated, signalledAddress: 1, start: .zero)
+        var sequence: UInt16 = 0
+        var bytes = datagram
+        for _ in benchmark.scaledIterations {
+            sequence &+= 1
+            bytes[2] = UInt8(sequence >> 8)
+            bytes[3] = UInt8(sequence & 0xFF)
+            blackHole(leg.receive(bytes, from: 1, arrival: .milliseconds(Int(sequence))))
+        }
+    }
+    Benchmark("Bridge relay PCMU to PCMA with tap", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        var bridge = MediaBridge(callerCodec: .pcmu, agentCodec: .pcma)
+        for _ in benchmark.scaledIterations {
+            blackHole(bridge.receive(payload: pcmu, from: .caller, timestamp: 0, ssrc: 1, arrival: .zero))
+        }
+    }
     Benchmark("In-band DTMF (Goertzel) 1 s of audio") { benchmark in
         for _ in benchmark.scaledIterations {
             var detector = InbandDTMFDetector()

@@ -22,6 +22,11 @@ public enum Workloads {
         }
     }()
 
+    /// PCMU with telephone-event, as most carriers negotiate.
+    public static let negotiated = NegotiatedAudio(mediaIndex: 0, codec: .pcmu, payloadType: 0, telephoneEventPayloadType: 101,
+                                                   ptime: 20, localDirection: .sendrecv,
+                                                   remoteAddress: SDPConnection(address: "192.0.2.1"), remotePort: 4000)
+
     /// Encodes µ-law by computation, the baseline for the lookup table.
     public static func encodeByComputation(_ samples: [Int16]) -> [UInt8] {
         samples.map(MuLaw.compress)

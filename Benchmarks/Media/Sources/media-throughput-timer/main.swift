@@ -39,6 +39,17 @@ report("µ-law encode 20 ms table", rate { MuLaw.encode(frame).count }, baseline
 report("A-law decode 20 ms", rate { ALaw.decode(Workloads.pcma).count }, baseline: ("a copy", copy))
 report("PCMU->PCMA transcode 20 ms", rate { G711Transcoder.transcode(pcmu, from: .pcmu, to: .pcma).count }, baseline: ("a copy", copy))
 report("RTP parse 172 bytes", rate { (try? RTPPacket(parsing: datagram))?.payload.count ?? 0 }, baseline: ("a copy", copy), unit: "packets")
+let parsed = try! RTPPacket(parsing: datagram)
+report("RTP serialize 172 bytes", rate { parsed.serialized().count }, baseline: ("a copy", copy), unit: "packets")
+var leg = MediaLeg(audio: Workloads.negotiated, signalledAddress: 1, start: .zero)
+var legSequence: UInt16 = 0
+report("media leg receive (parse, latch, statistics)", rate {
+    legSequence &+= 1
+    var bytes = datagram
+    bytes[2] = UInt8(legSequence >> 8)
+    bytes[3] = UInt8(legSequence & 0xFF)
+    return leg.receive(bytes, from: 1, arrival: .milliseconds(Int(legSequence))).count
+}, baseline: ("a copy", copy), unit: "packets")
 let second = Workloads.second
 let goertzel = rate(seconds: 3) {
     var detector = InbandDTMFDetector()
