@@ -28,12 +28,12 @@ struct QAAnalyzeCommand: AsyncParsableCommand {
         do {
             processor = CallProcessor(inspector: try ruleOptions.inspector(), transcriber: asr.transcriber())
         } catch {
-            throw failing(error)
+            throw qaFailure(error)
         }
         let pack = processor.inspector.pack
         let calls = CallFiles.group(files.map { URL(fileURLWithPath: $0) })
         let unknown = files.filter { !["json", "wav", "wave"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
-        for file in unknown { printError("\(file): not a .json transcript or .wav recording") }
+        for file in unknown { qaPrintError("\(file): not a .json transcript or .wav recording") }
         var failures = unknown.count
         for (index, call) in calls.enumerated() {
             do {
@@ -45,7 +45,7 @@ struct QAAnalyzeCommand: AsyncParsableCommand {
                     print(ResultFormatter.table(result, pack: pack), terminator: "")
                 }
             } catch {
-                printError("\(error)")
+                qaPrintError("\(error)")
                 failures += 1
             }
         }

@@ -38,7 +38,7 @@ struct QABatchCommand: AsyncParsableCommand {
             processor = CallProcessor(inspector: try ruleOptions.inspector(), transcriber: asr.transcriber())
             calls = try CallFiles.discover(in: URL(fileURLWithPath: directory))
         } catch {
-            throw failing(error)
+            throw qaFailure(error)
         }
         if calls.isEmpty { throw QAFailure(description: "\(directory): no .json or .wav call files") }
         var sink: FileHandle?
@@ -79,13 +79,13 @@ struct QABatchCommand: AsyncParsableCommand {
                 if next < calls.count { add() }
                 if showProgress && (Date().timeIntervalSince(lastDraw) > 0.1 || done == calls.count) {
                     lastDraw = Date()
-                    printError("\r" + bar.render(done: done, elapsed: Date().timeIntervalSince(started)), terminator: "")
+                    qaPrintError("\r" + bar.render(done: done, elapsed: Date().timeIntervalSince(started)), terminator: "")
                 }
             }
         }
-        if showProgress { printError("") }
+        if showProgress { qaPrintError("") }
         try? sink?.close()
-        for (source, message) in failures { printError("\(source): \(message)") }
+        for (source, message) in failures { qaPrintError("\(source): \(message)") }
         let summary = BatchSummary.summarize(results, failedFiles: failures.count, pack: processor.inspector.pack, worst: worst)
         switch format {
         case .json: print(summary.json())

@@ -32,7 +32,7 @@ struct QAEvaluateCommand: AsyncParsableCommand {
         do {
             report = try Evaluator.evaluate(directory: URL(fileURLWithPath: directory), inspector: try ruleOptions.inspector())
         } catch {
-            throw failing(error)
+            throw qaFailure(error)
         }
         switch format {
         case .json:
@@ -51,7 +51,7 @@ struct QAEvaluateCommand: AsyncParsableCommand {
         }
         let below = report.rulesBelow(precision: minPrecision ?? 0, recall: minRecall ?? 0)
         if !below.isEmpty {
-            printError("below the bar: \(below.joined(separator: ", "))")
+            qaPrintError("below the bar: \(below.joined(separator: ", "))")
             throw ExitCode(1)
         }
     }

@@ -51,7 +51,7 @@ struct QAASROptions: ParsableArguments {
 }
 
 /// Writes to standard error.
-func printError(_ text: String, terminator: String = "\n") {
+func qaPrintError(_ text: String, terminator: String = "\n") {
     FileHandle.standardError.write(Data((text + terminator).utf8))
 }
 
@@ -61,6 +61,6 @@ struct QAFailure: Error, CustomStringConvertible {
 }
 
 /// Turns library errors into a one-line message and a failing exit.
-func failing(_ error: any Error) -> any Error {
+func qaFailure(_ error: any Error) -> any Error {
     QAFailure(description: "\(error)")
 }

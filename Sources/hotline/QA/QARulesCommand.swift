@@ -23,7 +23,7 @@ struct QARulesCommand: AsyncParsableCommand {
                 print("\(check): \(pack.rules.count) rules OK")
                 for rule in pack.rules { print("  \(rule.id)  \(rule.severity.rawValue)  \(rule.points)\(rule.autoFail ? "  auto-fail" : "")  \(rule.name)") }
             } catch {
-                throw failing(error)
+                throw qaFailure(error)
             }
             return
         }
