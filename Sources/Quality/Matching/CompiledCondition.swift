@@ -11,6 +11,16 @@ indirect enum CompiledCondition: Sendable {
     case any([CompiledCondition])
     case not(CompiledCondition)
 
+    /// Whether the condition looks at words; such rules are not judged on a call without a transcript.
+    var needsWords: Bool {
+        switch self {
+        case .keywords, .regex, .proximity, .speakingRate: return true
+        case .silence, .overtalk, .emotion: return false
+        case .all(let parts), .any(let parts): return parts.contains { $0.needsWords }
+        case .not(let inner): return inner.needsWords
+        }
+    }
+
     /// The scope of the first keyword leaf, used to place evidence for a rule that fires
     /// because something is absent (a missing greeting has no words to point at).
     func absenceScope(leaves: [KeywordCondition]) -> Scope? {

@@ -54,7 +54,8 @@ public struct QualityInspector: Sendable {
     /// Inspects a call from its transcript, its recording's voice analysis, or both.
     ///
     /// With a recording, silence and overtalk come from voice activity (more exact than
-    /// recogniser timestamps) and emotion is fused with vocal arousal.
+    /// recogniser timestamps) and emotion is fused with vocal arousal. Without a transcript,
+    /// rules that look at words are not judged (a missing greeting cannot be told from silence).
     public func inspect(transcript: Transcript?, acoustics: AcousticAnalysis?, callID: String? = nil, source: String? = nil) -> CallResult {
         let duration = max(transcript?.duration ?? 0, acoustics?.duration ?? 0)
         let segments = transcript?.segments ?? []
@@ -68,6 +69,7 @@ public struct QualityInspector: Sendable {
         var hits: [RuleHit] = []
         var fired: [String] = []
         for (rule, condition) in rules {
+            if transcript == nil && condition.needsWords { continue }
             guard let evidence = context.evaluate(condition, leaves: leaves) else { continue }
             fired.append(rule.id)
             var items = evidence
