@@ -59,4 +59,13 @@ report("in-band DTMF detection, 1 s of audio", goertzel, unit: "seconds of audio
 print(String(format: "  = %.0f calls' audio analysed in real time per core", goertzel))
 var bridge = MediaBridge(callerCodec: .pcmu, agentCodec: .pcma)
 report("bridge relay with transcoding + tap", rate { bridge.receive(payload: pcmu, from: .caller, timestamp: 0, ssrc: 1, arrival: .zero).frames.count }, baseline: ("a copy", copy), unit: "packets")
+var recording = StereoRecordingBuffer(start: .zero)
+var recorded = 0
+report("stereo recording, both legs per 20 ms (place + drain)", rate {
+    recorded += 1
+    let arrival = Duration.milliseconds(20 * recorded)
+    recording.addRTP(frame, channel: .left, timestamp: UInt32(truncatingIfNeeded: 160 * recorded), ssrc: 1, arrival: arrival)
+    recording.addRTP(frame, channel: .right, timestamp: UInt32(truncatingIfNeeded: 160 * recorded), ssrc: 2, arrival: arrival)
+    return recorded % 10 == 0 ? recording.drain(now: arrival).count : 0
+}, unit: "frame pairs")
 print("[\(sink % 10)]")
