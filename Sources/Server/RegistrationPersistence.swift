@@ -37,13 +37,24 @@ struct RegistrationPersistence: Service {
         logger.info("restored registrations", metadata: ["extensions": "\(count)"])
     }
 
+    /// Saves every `interval` while running and once at shutdown. A failed
+    /// save is logged and retried at the next tick; it never stops the node.
     func run() async throws {
-        var saved: UInt64 = try await endpoint.eventLoop.submit { endpoint.registrar.generation }.get()
+        var saved: UInt64 = 0
         while !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: interval)
-            saved = try await saveIfChanged(since: saved)
+            saved = await saveLoggingErrors(since: saved)
         }
-        _ = try await saveIfChanged(since: saved &- 1)
+        _ = await saveLoggingErrors(since: saved &- 1)
+    }
+
+    private func saveLoggingErrors(since generation: UInt64) async -> UInt64 {
+        do {
+            return try await saveIfChanged(since: generation)
+        } catch {
+            logger.error("could not save registrations", metadata: ["file": "\(url.path)", "error": "\(error)"])
+            return generation
+        }
     }
 
     private func saveIfChanged(since generation: UInt64) async throws -> UInt64 {
@@ -56,7 +67,10 @@ struct RegistrationPersistence: Service {
         let data = try encoder.encode(snapshot)
         let temp = url.appendingPathExtension("tmp")
         try data.write(to: temp)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temp)
+        // rename(2) replaces the old file atomically, whether or not it exists.
+        guard rename(temp.path, url.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
         return current
     }
 }
