@@ -55,6 +55,10 @@ public final class SIPEndpoint: @unchecked Sendable {
     }
 
     private let parser: SIPMessageParser
+    /// While a transport hands over a batch of reads, writes are queued and
+    /// flushed together at its end (one sendmmsg for many responses).
+    private var batching = false
+    private var unflushed: [ObjectIdentifier: Channel] = [:]
     private var serverTransactions: [TransactionKey: (transaction: ServerTransaction, peer: SIPPeer)] = [:]
     private var mergeIndex: [String: TransactionKey] = [:]
     private var clientTransactions: [TransactionKey: ClientEntry] = [:]
@@ -93,6 +97,18 @@ public final class SIPEndpoint: @unchecked Sendable {
     }
 
     // MARK: Inbound
+
+    /// A transport starts handing over a batch of messages.
+    public func beginBatch() {
+        batching = true
+    }
+
+    /// The batch is over: flush what its messages wrote.
+    public func endBatch() {
+        batching = false
+        for channel in unflushed.values { channel.flush() }
+        unflushed.removeAll(keepingCapacity: true)
+    }
 
     /// Bytes a transport received: one datagram, or one framed stream message.
     public func receive(_ bytes: [UInt8], from peer: SIPPeer) {
@@ -357,14 +373,19 @@ public final class SIPEndpoint: @unchecked Sendable {
         buffer.writeBytes(bytes)
         switch peer.transport {
         case .tcp:
-            peer.channel.writeAndFlush(buffer, promise: nil)
+            peer.channel.write(buffer, promise: nil)
         case .udp:
             var target = peer.remote
             if !configuration.symmetricResponses, let via, via.rport == nil, let port = via.port ?? 5060 as Int?,
                let ip = peer.remote.ipAddress, let a = try? SocketAddress(ipAddress: ip, port: port) {
                 target = a
             }
-            peer.channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
+            peer.channel.write(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
+        }
+        if batching {
+            unflushed[ObjectIdentifier(peer.channel)] = peer.channel
+        } else {
+            peer.channel.flush()
         }
     }
 }

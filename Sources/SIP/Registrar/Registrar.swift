@@ -145,8 +145,10 @@ public struct Registrar: Sendable {
         switch authenticate(request, user: user, now: now) {
         case .challenge(let stale):
             var r = reply(401)
+            // One nonce serves every algorithm's challenge.
+            let nonce = nonces.issue(now: now)
             for a in configuration.algorithms {
-                r.addHeader(.wwwAuthenticate, challenge(algorithm: a, stale: stale, now: now))
+                r.addHeader(.wwwAuthenticate, challenge(algorithm: a, nonce: nonce, stale: stale))
             }
             return r
         case .forbidden:
@@ -274,8 +276,8 @@ public struct Registrar: Sendable {
         }
     }
 
-    private func challenge(algorithm: DigestAlgorithm, stale: Bool, now: Int64) -> String {
-        var v = "Digest realm=\"\(configuration.realm)\", nonce=\"\(nonces.issue(now: now))\", algorithm=\(algorithm.rawValue), qop=\"auth\""
+    private func challenge(algorithm: DigestAlgorithm, nonce: String, stale: Bool) -> String {
+        var v = "Digest realm=\"\(configuration.realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""
         if stale { v += ", stale=true" }
         return v
     }

@@ -140,7 +140,12 @@ final class UDPHandler: ChannelInboundHandler {
         // A lone keep-alive (CRLF or CRLFCRLF) needs no answer on UDP.
         guard buffer.readableBytes > 4 || buffer.readableBytesView.contains(where: { $0 != 13 && $0 != 10 }) else { return }
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        endpoint.beginBatch()
         endpoint.receive(bytes, from: SIPPeer(transport: .udp, remote: envelope.remoteAddress, channel: context.channel))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        endpoint.endBatch()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -173,8 +178,14 @@ final class TCPHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "\r\n")), promise: nil)
         case .message(let bytes):
             guard let remote = context.channel.remoteAddress else { return }
+            endpoint.beginBatch()
             endpoint.receive(bytes, from: SIPPeer(transport: .tcp, remote: remote, channel: context.channel))
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        endpoint.endBatch()
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
