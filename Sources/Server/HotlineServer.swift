@@ -1,3 +1,4 @@
+import ContactCenter
 import Foundation
 import Hummingbird
 import Logging
@@ -18,12 +19,19 @@ public struct ServerOptions: Sendable {
 /// Assembles the parts of one Hotline node into a service group and runs it
 /// until SIGTERM or SIGINT.
 public enum HotlineServer {
-    public static func run(options: ServerOptions, logger: Logger) async throws {
+    /// The digest realm agents register in: `hotline.demo` for the demo,
+    /// `hotline.<first 95 number>` otherwise.
+    public static func realm(for configuration: HotlineConfiguration, isDemo: Bool) -> String {
+        isDemo ? "hotline.demo" : "hotline.\(configuration.hotline.numbers.first ?? "local")"
+    }
+
+    public static func run(configuration: HotlineConfiguration, isDemo: Bool, options: ServerOptions, logger: Logger) async throws {
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        var registrarConfig = Registrar.Configuration(realm: DemoHotline.realm)
+        var registrarConfig = Registrar.Configuration(realm: realm(for: configuration, isDemo: isDemo))
         registrarConfig.minExpires = 60
-        let registrar = Registrar(configuration: registrarConfig, passwords: DemoHotline.agents)
+        let passwords = Dictionary(configuration.agents.map { ($0.extension, $0.password) }, uniquingKeysWith: { a, _ in a })
+        let registrar = Registrar(configuration: registrarConfig, passwords: passwords)
         let endpoint = try await loop.submit {
             SIPEndpoint(
                 eventLoop: loop, configuration: SIPEndpoint.Configuration(), registrar: registrar,
@@ -56,7 +64,9 @@ public enum HotlineServer {
         for (proto, address) in sip.boundAddresses {
             print("SIP listening on \(proto.rawValue.lowercased()) \(address)")
         }
-        print("Demo hotline: 95 number \(DemoHotline.number), agent extensions 8001-8005 (passwords demo-8001..demo-8005), realm \(DemoHotline.realm)")
+        let extensions = configuration.agents.map(\.extension).sorted()
+        print("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
+        if isDemo { print("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
         let group = ServiceGroup(
             configuration: .init(services: [app, SIPService(sip), persistence], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

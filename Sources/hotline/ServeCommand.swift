@@ -1,4 +1,6 @@
 import ArgumentParser
+import ContactCenter
+import Foundation
 import Logging
 import Server
 
@@ -8,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the contact center (the built-in demo hotline without --config).")
 
-    @Option(help: "The configuration file (YAML). Without it, the built-in demo hotline runs.")
+    @Option(help: "The configuration file (YAML), checked as a whole before anything starts; without it the built-in demo hotline runs. Agents register with the extensions and passwords it declares; call flows run once the call layer lands.")
     var config: String?
 
     @Option(help: "The data directory (database, recordings).")
@@ -27,8 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        if let config {
-            throw ValidationError("--config \(config): configuration files are not supported by this build yet; run without --config for the demo hotline")
+        let configuration: HotlineConfiguration
+        do {
+            configuration = try config.map { try ConfigurationLoader().load($0) } ?? DemoConfiguration.load()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode.failure
         }
         var logger = Logger(label: "hotline")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -37,6 +43,6 @@ struct ServeCommand: AsyncParsableCommand {
         options.sipPort = sipPort
         options.httpPort = httpPort
         options.dataDirectory = data
-        try await HotlineServer.run(options: options, logger: logger)
+        try await HotlineServer.run(configuration: configuration, isDemo: config == nil, options: options, logger: logger)
     }
 }
