@@ -131,9 +131,8 @@ public final class SIPEndpoint: @unchecked Sendable {
             statistics.responsesReceived += 1
             // §18.1.2: a response with other than one Via is discarded.
             guard message.via.count == 1, let key = TransactionKey.client(for: message),
-                  var entry = clientTransactions[key] else { return }
-            let actions = entry.transaction.receive(message)
-            clientTransactions[key] = entry
+                  clientTransactions[key] != nil else { return }
+            let actions = clientTransactions[key]!.transaction.receive(message)
             performClient(actions, key: key)
         }
     }
@@ -143,10 +142,9 @@ public final class SIPEndpoint: @unchecked Sendable {
         stampReceived(&request, peer: peer)
         guard let key = TransactionKey.server(for: request) else { return }
 
-        if let existing = serverTransactions[key] {
-            var t = existing.transaction
-            let actions = t.receive(request)
-            serverTransactions[key]?.transaction = t
+        if serverTransactions[key] != nil {
+            // Mutated in place: no copy of the transaction and its messages.
+            let actions = serverTransactions[key]!.transaction.receive(request)
             if request.method != .ack { statistics.retransmissionsAbsorbed += 1 }
             perform(actions, key: key)
             return
@@ -237,17 +235,15 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// Sends a response in the server transaction `key`.
     public func respond(_ response: SIPMessage, to key: TransactionKey) {
         eventLoop.assertInEventLoop()
-        guard var entry = serverTransactions[key] else { return }
-        let actions = entry.transaction.send(withServerHeader(response))
-        serverTransactions[key] = entry
+        guard serverTransactions[key] != nil else { return }
+        let actions = serverTransactions[key]!.transaction.send(withServerHeader(response))
         perform(actions, key: key)
     }
 
     /// Tells the INVITE transaction `key` that the ACK for its 2xx arrived.
     public func acknowledged(_ key: TransactionKey) {
-        guard var entry = serverTransactions[key] else { return }
-        let actions = entry.transaction.acknowledged()
-        serverTransactions[key] = entry
+        guard serverTransactions[key] != nil else { return }
+        let actions = serverTransactions[key]!.transaction.acknowledged()
         perform(actions, key: key)
     }
 
@@ -317,14 +313,12 @@ public final class SIPEndpoint: @unchecked Sendable {
         timers[owner]?[timer] = nil
         switch owner {
         case .server(let key):
-            guard var entry = serverTransactions[key] else { return }
-            let actions = entry.transaction.timerFired(timer)
-            serverTransactions[key] = entry
+            guard serverTransactions[key] != nil else { return }
+            let actions = serverTransactions[key]!.transaction.timerFired(timer)
             perform(actions, key: key)
         case .client(let key):
-            guard var entry = clientTransactions[key] else { return }
-            let actions = entry.transaction.timerFired(timer)
-            clientTransactions[key] = entry
+            guard clientTransactions[key] != nil else { return }
+            let actions = clientTransactions[key]!.transaction.timerFired(timer)
             performClient(actions, key: key)
         }
     }
