@@ -18,9 +18,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
+        /// The messages both benchmarks parse.
+        .target(name: "SIPBenchmarkMessages"),
         .executableTarget(
             name: "SIPParsing",
             dependencies: [
+                "SIPBenchmarkMessages",
                 .product(name: "SIP", package: hotline),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -29,7 +32,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "sip-parse-timer",
-            dependencies: [.product(name: "SIP", package: hotline)]
+            dependencies: ["SIPBenchmarkMessages", .product(name: "SIP", package: hotline)]
         ),
     ]
 )

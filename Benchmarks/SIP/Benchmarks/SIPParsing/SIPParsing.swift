@@ -1,5 +1,6 @@
 import Benchmark
 import SIP
+import SIPBenchmarkMessages
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(3))

@@ -1,5 +1,6 @@
 import Foundation
 import SIP
+import SIPBenchmarkMessages
 
 /// Parses and re-serializes each message in a loop on one thread and prints
 /// messages per second. The baseline in the same run copies the bytes and

@@ -1,9 +1,11 @@
+import Foundation
+
 /// Typical messages of a hotline: an INVITE with SDP from a carrier, an
 /// agent's REGISTER with credentials, and a 200 OK with SDP.
-enum Messages {
+public enum Messages {
     static func crlf(_ s: String) -> [UInt8] { Array(s.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
 
-    static let sdp = crlf("""
+    public static let sdp = crlf("""
     v=0
     o=- 3862155834 3862155834 IN IP4 198.51.100.20
     s=-
@@ -19,7 +21,7 @@ enum Messages {
 
     """)
 
-    static let invite = crlf("""
+    public static let invite = crlf("""
     INVITE sip:959999@203.0.113.10:5060 SIP/2.0
     Via: SIP/2.0/UDP 198.51.100.20:5060;branch=z9hG4bK-524287-1---6b3b1ee3d2c1a7f0;rport
     Max-Forwards: 69
@@ -38,7 +40,7 @@ enum Messages {
 
     """) + sdp
 
-    static let register = crlf("""
+    public static let register = crlf("""
     REGISTER sip:hotline.demo SIP/2.0
     Via: SIP/2.0/UDP 192.168.1.23:5062;branch=z9hG4bK-d87543-0f1e2d3c4b5a6978;rport
     Max-Forwards: 70
@@ -55,7 +57,7 @@ enum Messages {
 
     """)
 
-    static let ok = crlf("""
+    public static let ok = crlf("""
     SIP/2.0 200 OK
     Via: SIP/2.0/UDP 198.51.100.20:5060;branch=z9hG4bK-524287-1---6b3b1ee3d2c1a7f0;rport=5060;received=198.51.100.20
     Record-Route: <sip:203.0.113.10;lr>
