@@ -4,7 +4,7 @@
 // use the one's complement before companding, exactly as the STL does.
 
 /// ITU-T G.711 µ-law (PCMU, RTP payload type 0).
-public enum MuLaw {
+public enum MuLaw: G711Law {
     /// Encodes one 16-bit linear sample by computation (no table). Used to build
     /// the lookup table; prefer ``encode(_:)`` on hot paths.
     @inlinable
@@ -42,38 +42,12 @@ public enum MuLaw {
     /// The code word for every 16-bit sample, indexed by `UInt16(bitPattern:)`.
     public static let encodeTable: [UInt8] = (0...65535).map { compress(Int16(bitPattern: UInt16($0))) }
 
-    /// Encodes one sample with the lookup table.
-    @inlinable
-    public static func encode(_ sample: Int16) -> UInt8 {
-        encodeTable.withUnsafeBufferPointer { $0[Int(UInt16(bitPattern: sample))] }
-    }
-
-    /// Decodes one code word with the lookup table.
-    @inlinable
-    public static func decode(_ code: UInt8) -> Int16 {
-        decodeTable.withUnsafeBufferPointer { $0[Int(code)] }
-    }
-
-    /// Encodes a block of samples.
-    public static func encode(_ samples: [Int16]) -> [UInt8] {
-        encodeTable.withUnsafeBufferPointer { table in
-            samples.map { table[Int(UInt16(bitPattern: $0))] }
-        }
-    }
-
-    /// Decodes a block of code words.
-    public static func decode(_ codes: [UInt8]) -> [Int16] {
-        decodeTable.withUnsafeBufferPointer { table in
-            codes.map { table[Int($0)] }
-        }
-    }
-
     /// The code word for silence (positive zero).
     public static let silence: UInt8 = 0xFF
 }
 
 /// ITU-T G.711 A-law (PCMA, RTP payload type 8).
-public enum ALaw {
+public enum ALaw: G711Law {
     /// Encodes one 16-bit linear sample by computation (no table).
     @inlinable
     public static func compress(_ sample: Int16) -> UInt8 {
@@ -109,6 +83,20 @@ public enum ALaw {
     /// The code word for every 16-bit sample, indexed by `UInt16(bitPattern:)`.
     public static let encodeTable: [UInt8] = (0...65535).map { compress(Int16(bitPattern: UInt16($0))) }
 
+    /// The code word for silence (the smallest positive level).
+    public static let silence: UInt8 = 0xD5
+}
+
+/// A G.711 companding law: its lookup tables, built once from the exact
+/// computation, serve the table-driven encode and decode of both laws.
+public protocol G711Law {
+    /// The 256 decoded values, indexed by code word.
+    static var decodeTable: [Int16] { get }
+    /// The code word for every 16-bit sample, indexed by `UInt16(bitPattern:)`.
+    static var encodeTable: [UInt8] { get }
+}
+
+extension G711Law {
     /// Encodes one sample with the lookup table.
     @inlinable
     public static func encode(_ sample: Int16) -> UInt8 {
@@ -134,7 +122,4 @@ public enum ALaw {
             codes.map { table[Int($0)] }
         }
     }
-
-    /// The code word for silence (the smallest positive level).
-    public static let silence: UInt8 = 0xD5
 }
