@@ -108,6 +108,17 @@ public struct MediaBridge: Sendable {
         setSource(.peer, for: .agent)
     }
 
+    /// Disconnects the agent leg (the agent hung up or did not answer): the caller hears silence unless a
+    /// prompt is playing to it, in which case it hears silence when the prompt ends.
+    public mutating func disconnectAgent() {
+        codecs[BridgeSide.agent.rawValue] = nil
+        sources[BridgeSide.agent.rawValue] = .silence
+        afterPrompt = [.silence, .silence]
+        lastReceived[BridgeSide.agent.rawValue] = nil
+        if !isPlaying(to: .caller) { setSource(.silence, for: .caller) }
+        isHeld = false
+    }
+
     /// Changes a leg's codec (after a re-INVITE).
     public mutating func setCodec(_ codec: AudioCodec, for side: BridgeSide) {
         codecs[side.rawValue] = codec

@@ -33,7 +33,7 @@ public enum MediaLegEvent: Sendable, Hashable {
 /// address type (`SocketAddress` for SwiftNIO).
 public struct MediaLeg<Address: Hashable & Sendable>: Sendable {
     public private(set) var audio: NegotiatedAudio
-    public let signalledAddress: Address
+    public private(set) var signalledAddress: Address
     public private(set) var latch = SymmetricRTPLatch<Address>()
     public private(set) var statistics = RTPReceiveStatistics()
     public private(set) var sender: RTPStreamSender
@@ -64,6 +64,14 @@ public struct MediaLeg<Address: Hashable & Sendable>: Sendable {
         sender.payloadType = audio.payloadType
         sender.startTalkspurt()
         if audio.usesInbandDTMF { if inband == nil { inband = InbandDTMFDetector() } } else { inband = nil }
+    }
+
+    /// The peer's media moved (a re-INVITE with a new `c=`/`m=` address): send to `address` and latch afresh
+    /// to wherever media now arrives from. Statistics and the sender's SSRC and sequence carry on.
+    public mutating func retarget(to address: Address) {
+        guard address != signalledAddress else { return }
+        signalledAddress = address
+        latch.reset()
     }
 
     /// A datagram arrived from `source` at `arrival`.

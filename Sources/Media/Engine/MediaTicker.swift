@@ -1,0 +1,117 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// The media engine's monotonic clock: offsets from an arbitrary origin (the
+/// system's uptime), the `now` the sans-I/O cores take.
+public enum MediaClock {
+    /// The offset of a NIO deadline.
+    @inlinable
+    public static func offset(of deadline: NIODeadline) -> Duration {
+        .nanoseconds(Int64(truncatingIfNeeded: deadline.uptimeNanoseconds))
+    }
+
+    /// Now.
+    @inlinable
+    public static func now() -> Duration { offset(of: .now()) }
+}
+
+/// Something the per-loop ticker drives every 20 ms.
+protocol MediaTickable: AnyObject {
+    /// Position in the ticker's member list, managed by the ticker (-1 when not a member).
+    var tickerSlot: Int { get set }
+    /// One 20 ms tick at `now`.
+    func tick(now: Duration)
+}
+
+/// One 20 ms clock per event loop that ticks every call on that loop, so
+/// 800 calls cost 50 timer wake-ups a second per loop rather than 40,000.
+///
+/// Ticks are scheduled at absolute deadlines (start + k × 20 ms), so they do
+/// not drift; a tick that runs late is followed by the next on schedule, and
+/// the cores (``PromptPlayer``) produce the frames a late tick owes from the
+/// clock. After an overload of more than 100 ms the schedule restarts from
+/// now. Confined to its loop; registration and removal happen on the loop.
+final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
+    static let interval = TimeAmount.milliseconds(20)
+    private static let tickers = NIOLockedValueBox<[ObjectIdentifier: MediaTicker]>([:])
+
+    let eventLoop: any EventLoop
+    private var members: [any MediaTickable] = []
+    private var scheduled: NIOScheduledCallback?
+    private var nextDeadline = NIODeadline.now()
+    /// Ticks that started more than one interval after their deadline (for diagnostics).
+    private(set) var lateTicks = 0
+
+    private init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// The ticker of `eventLoop`. Call on that loop.
+    static func ticker(for eventLoop: any EventLoop) -> MediaTicker {
+        eventLoop.assertInEventLoop()
+        return tickers.withLockedValue { tickers in
+            if let ticker = tickers[ObjectIdentifier(eventLoop)] { return ticker }
+            let ticker = MediaTicker(eventLoop: eventLoop)
+            tickers[ObjectIdentifier(eventLoop)] = ticker
+            return ticker
+        }
+    }
+
+    /// Starts ticking `member`.
+    func add(_ member: any MediaTickable) {
+        eventLoop.assertInEventLoop()
+        guard member.tickerSlot < 0 else { return }
+        member.tickerSlot = members.count
+        members.append(member)
+        if scheduled == nil {
+            nextDeadline = .now() + Self.interval
+            schedule()
+        }
+    }
+
+    /// Stops ticking `member`; the last member leaving stops the clock and forgets the ticker.
+    func remove(_ member: any MediaTickable) {
+        eventLoop.assertInEventLoop()
+        let slot = member.tickerSlot
+        guard slot >= 0, slot < members.count, members[slot] === member else { return }
+        let last = members.removeLast()
+        if slot < members.count {
+            members[slot] = last
+            last.tickerSlot = slot
+        }
+        member.tickerSlot = -1
+        if members.isEmpty {
+            if let scheduled { eventLoop.assumeIsolated().cancelScheduledCallback(scheduled) }
+            scheduled = nil
+            let loop = ObjectIdentifier(eventLoop)
+            Self.tickers.withLockedValue { tickers in
+                if tickers[loop] === self { tickers[loop] = nil }
+            }
+        }
+    }
+
+    /// Calls ticked by this clock.
+    var count: Int { members.count }
+
+    private func schedule() {
+        scheduled = try? eventLoop.assumeIsolated().scheduleCallback(at: nextDeadline, handler: self)
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        let deadline = NIODeadline.now()
+        if deadline - nextDeadline > Self.interval { lateTicks += 1 }
+        let now = MediaClock.offset(of: deadline)
+        // A member may leave (or others join) while ticking: iterate over a snapshot and skip those that left.
+        let snapshot = members
+        for member in snapshot where member.tickerSlot >= 0 {
+            member.tick(now: now)
+        }
+        guard !members.isEmpty else {
+            scheduled = nil
+            return
+        }
+        nextDeadline = nextDeadline + Self.interval
+        if deadline - nextDeadline > .milliseconds(100) { nextDeadline = deadline + Self.interval }
+        schedule()
+    }
+}

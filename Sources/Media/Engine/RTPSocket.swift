@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A datagram as it came off a UDP socket.
+public struct RTPDatagram: Sendable {
+    /// The datagram's bytes.
+    public var data: ByteBuffer
+    /// Where it came from.
+    public var source: SocketAddress
+    /// When it was read, on the monotonic clock (convert with ``MediaClock/offset(of:)``).
+    public var arrival: NIODeadline
+    /// True when it came in on the RTCP port (port + 1) rather than the RTP port.
+    public var onRTCPPort: Bool
+}
+
+/// Why an RTP socket could not be opened.
+public enum RTPSocketError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every port of the pool is in use.
+    case noFreePort
+    /// The bind host is not an IP literal.
+    case invalidBindHost(String)
+    /// Binding failed for this many ports in a row (each was in use by another program).
+    case bindFailed(attempts: Int, lastError: String)
+
+    public var description: String {
+        switch self {
+        case .noFreePort: "no free RTP port in the pool"
+        case let .invalidBindHost(host): "RTP bind host '\(host)' is not an IPv4 or IPv6 address"
+        case let .bindFailed(attempts, last): "could not bind an RTP port after \(attempts) attempts: \(last)"
+        }
+    }
+}
+
+/// One UDP socket for RTP (and, optionally, a second one on port + 1 for
+/// RTCP) on a SwiftNIO event loop. Every datagram is handed, with its
+/// source address and arrival time, to a closure called on that loop.
+///
+/// It knows nothing of calls: the engine (``CallMedia``), tests and the test
+/// user agent use the same class to send and receive RTP. Sending may be
+/// done from any thread but costs least on the socket's event loop.
+public final class RTPSocket: Sendable {
+    /// The event loop the socket runs on; the datagram closure is called there.
+    public let eventLoop: any EventLoop
+    /// The RTP channel.
+    public let channel: any Channel
+    /// The RTCP channel on port + 1, when one was asked for.
+    public let rtcpChannel: (any Channel)?
+    /// The bound RTP port.
+    public let port: Int
+    /// The pool the port came from, to give it back on close.
+    private let pool: RTPPortPool?
+    private let closePromise: NIOLockedValueBox<EventLoopPromise<Void>?> = NIOLockedValueBox(nil)
+
+    private init(eventLoop: any EventLoop, channel: any Channel, rtcpChannel: (any Channel)?, port: Int, pool: RTPPortPool?) {
+        self.eventLoop = eventLoop
+        self.channel = channel
+        self.rtcpChannel = rtcpChannel
+        self.port = port
+        self.pool = pool
+    }
+
+    /// The RTP socket's local address.
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    /// Binds `host:port` (port 0 picks any free port; then no RTCP socket is opened).
+    /// `host` must be an IP literal ("127.0.0.1", "0.0.0.0", "::1").
+    public static func bind(on eventLoop: any EventLoop, host: String, port: Int, rtcp: Bool = false,
+                            onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<RTPSocket> {
+        bindPair(on: eventLoop, host: host, port: port, rtcp: rtcp && port != 0, pool: nil, onDatagram: onDatagram)
+    }
+
+    /// Binds the next free port of `pool` on `host` (and port + 1 for RTCP when `rtcp`). A port whose bind
+    /// fails because another program holds it (EADDRINUSE, EACCES) is given back and the next one tried, up to
+    /// `maxAttempts`. The port returns to the pool when the socket is closed, or at once when binding fails.
+    public static func bind(on eventLoop: any EventLoop, host: String, pool: RTPPortPool, rtcp: Bool = true, maxAttempts: Int = 32,
+                            onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<RTPSocket> {
+        func attempt(_ n: Int, lastError: String) -> EventLoopFuture<RTPSocket> {
+            guard n < maxAttempts else {
+                return eventLoop.makeFailedFuture(RTPSocketError.bindFailed(attempts: n, lastError: lastError))
+            }
+            guard let port = pool.acquire() else { return eventLoop.makeFailedFuture(RTPSocketError.noFreePort) }
+            return bindPair(on: eventLoop, host: host, port: port, rtcp: rtcp, pool: pool, onDatagram: onDatagram)
+                .flatMapError { error in
+                    pool.release(port)
+                    if let io = error as? IOError, io.errnoCode == EADDRINUSE || io.errnoCode == EACCES {
+                        return attempt(n + 1, lastError: "port \(port): \(io)")
+                    }
+                    return eventLoop.makeFailedFuture(error)
+                }
+        }
+        return attempt(0, lastError: "")
+    }
+
+    private static func bindPair(on eventLoop: any EventLoop, host: String, port: Int, rtcp: Bool, pool: RTPPortPool?,
+                                 onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<RTPSocket> {
+        let rtpAddress: SocketAddress, rtcpAddress: SocketAddress?
+        do {
+            rtpAddress = try SocketAddress(ipAddress: host, port: port)
+            rtcpAddress = rtcp ? try SocketAddress(ipAddress: host, port: port + 1) : nil
+        } catch {
+            return eventLoop.makeFailedFuture(RTPSocketError.invalidBindHost(host))
+        }
+        let rtpChannel = bindChannel(on: eventLoop, to: rtpAddress, isRTCP: false, onDatagram: onDatagram)
+        guard let rtcpAddress else {
+            return rtpChannel.map { channel in
+                RTPSocket(eventLoop: eventLoop, channel: channel, rtcpChannel: nil, port: channel.localAddress?.port ?? port, pool: pool)
+            }
+        }
+        return rtpChannel.flatMap { channel in
+            bindChannel(on: eventLoop, to: rtcpAddress, isRTCP: true, onDatagram: onDatagram)
+                .map { rtcpChannel in
+                    RTPSocket(eventLoop: eventLoop, channel: channel, rtcpChannel: rtcpChannel, port: port, pool: pool)
+                }
+                .flatMapError { error in
+                    // The RTP port bound but its RTCP port did not: close the first before trying elsewhere.
+                    channel.close().flatMapThrowing { throw error }
+                }
+        }
+    }
+
+    private static func bindChannel(on eventLoop: any EventLoop, to address: SocketAddress, isRTCP: Bool,
+                                    onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<any Channel> {
+        DatagramBootstrap(group: eventLoop)
+            // No SO_REUSEADDR: for UDP on Linux it would let two calls share a port.
+            .channelOption(.maxMessagesPerRead, value: 8)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, onDatagram: onDatagram))
+                }
+            }
+            .bind(to: address)
+    }
+
+    /// Sends a datagram to `address`.
+    public func send(_ buffer: ByteBuffer, to address: SocketAddress) {
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    /// Sends bytes to `address`.
+    public func send(_ bytes: [UInt8], to address: SocketAddress) {
+        send(channel.allocator.buffer(bytes: bytes), to: address)
+    }
+
+    /// Serializes and sends an RTP packet to `address`.
+    public func send(_ packet: RTPPacket, to address: SocketAddress) {
+        var buffer = channel.allocator.buffer(capacity: packet.serializedCount)
+        packet.write(to: &buffer)
+        send(buffer, to: address)
+    }
+
+    /// Sends RTCP bytes to `address` from the RTCP socket (from the RTP socket when there is none, RFC 5761).
+    public func sendRTCP(_ bytes: [UInt8], to address: SocketAddress) {
+        let ch = rtcpChannel ?? channel
+        ch.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ch.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
+    /// Closes the socket(s) and, once they are closed, gives the port back to its pool. Idempotent: later calls
+    /// return the same future.
+    @discardableResult
+    public func close() -> EventLoopFuture<Void> {
+        let (promise, first): (EventLoopPromise<Void>, Bool) = closePromise.withLockedValue { stored in
+            if let stored { return (stored, false) }
+            let promise = eventLoop.makePromise(of: Void.self)
+            stored = promise
+            return (promise, true)
+        }
+        guard first else { return promise.futureResult }
+        let closes = [channel.close()] + (rtcpChannel.map { [$0.close()] } ?? [])
+        EventLoopFuture.whenAllComplete(closes, on: eventLoop).whenComplete { [pool, port] _ in
+            pool?.release(port)
+            promise.succeed(())
+        }
+        return promise.futureResult
+    }
+}
+
+/// Hands each datagram to the socket's closure; errors (ICMP port unreachable and the like) are dropped.
+private final class DatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let isRTCP: Bool
+    private let onDatagram: @Sendable (RTPDatagram) -> Void
+
+    init(isRTCP: Bool, onDatagram: @escaping @Sendable (RTPDatagram) -> Void) {
+        self.isRTCP = isRTCP
+        self.onDatagram = onDatagram
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        onDatagram(RTPDatagram(data: envelope.data, source: envelope.remoteAddress, arrival: .now(), onRTCPPort: isRTCP))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+}
