@@ -2,6 +2,8 @@
 // Benchmarks of the Media module's sans-I/O cores. Run from this folder:
 //   swift package --disable-sandbox benchmark          (ordo-one/benchmark)
 //   swift run -c release media-throughput-timer        (plain timer, operations per second and ratios)
+//   swift run -c release rtp-load [--mode one-leg|bridged] [--calls 100,200,400,800] [--seconds 20]
+//                                                      (CallMedia over loopback UDP: CPU per call, lateness, memory)
 import Foundation
 import PackageDescription
 
@@ -14,6 +16,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(path: "../.."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -34,6 +38,15 @@ let package = Package(
         .executableTarget(
             name: "media-throughput-timer",
             dependencies: ["MediaBenchmarkSupport", .product(name: "Media", package: hotline)]
+        ),
+        .executableTarget(
+            name: "rtp-load",
+            dependencies: [
+                .product(name: "Media", package: hotline),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

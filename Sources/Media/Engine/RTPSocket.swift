@@ -82,7 +82,7 @@ public final class RTPSocket: Sendable {
     /// `maxAttempts`. The port returns to the pool when the socket is closed, or at once when binding fails.
     public static func bind(on eventLoop: any EventLoop, host: String, pool: RTPPortPool, rtcp: Bool = true, maxAttempts: Int = 32,
                             onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<RTPSocket> {
-        func attempt(_ n: Int, lastError: String) -> EventLoopFuture<RTPSocket> {
+        @Sendable func attempt(_ n: Int, lastError: String) -> EventLoopFuture<RTPSocket> {
             guard n < maxAttempts else {
                 return eventLoop.makeFailedFuture(RTPSocketError.bindFailed(attempts: n, lastError: lastError))
             }
