@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
     ],
     targets: [
         // RFC 3261 signalling: syntax, transport, transactions, dialogs, registrar.
@@ -48,7 +51,18 @@ let package = Package(
             dependencies: [
                 "SIP",
                 "Media",
+                "Storage",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Call records on SQLite or PostgreSQL, one code path (SQLKit).
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,6 +124,16 @@ let package = Package(
         .testTarget(
             name: "ContactCenterTests",
             dependencies: ["ContactCenter"]
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage"]
+        ),
+        // Writes a call through the store and waits to be killed (StorageTests' kill -9 test).
+        .executableTarget(
+            name: "StoreCrashHelper",
+            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/StoreCrashHelper"
         ),
         .testTarget(
             name: "PlanningTests",
