@@ -54,6 +54,9 @@ let package = Package(
                 "Storage",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Call records on SQLite or PostgreSQL, one code path (SQLKit).
@@ -123,7 +126,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ContactCenterTests",
-            dependencies: ["ContactCenter"]
+            dependencies: [
+                "ContactCenter",
+                "SIP",
+                "Media",
+                "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "StorageTests",

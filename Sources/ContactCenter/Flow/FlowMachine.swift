@@ -302,6 +302,14 @@ public struct FlowMachine: Sendable {
         commands.append(.connect(target))
     }
 
+    /// Starts a call that has no flow: its number leads straight to an agent. Failure to connect
+    /// ends the call.
+    public mutating func connectDirectly(_ target: ConnectTarget) -> [FlowCommand] {
+        var commands: [FlowCommand] = [.answer]
+        connect(target, failed: nil, &commands)
+        return commands
+    }
+
     /// The shell connected the caller: the flow is over.
     public mutating func didConnect(_ target: ConnectTarget) {
         connected = target

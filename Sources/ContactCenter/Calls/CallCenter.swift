@@ -1,0 +1,285 @@
+import Foundation
+import Logging
+import Media
+import NIOCore
+import SIP
+import Storage
+
+/// What the call layer needs besides the hotline configuration: where it is reached, where media
+/// and recordings go, and its collaborators (injected, so tests can drive timers and webhooks).
+public struct CallCenterSettings: Sendable {
+    /// The host written in our Via and Contact headers.
+    public var sipHost: String
+    public var sipPort: Int
+    public var media: CallMediaConfiguration
+    /// Where stereo recordings are written (a dated folder per day); `nil` records nothing.
+    public var recordingsDirectory: String?
+    /// Where `say:` prompts are cached.
+    public var speechCacheDirectory: String
+    /// Retry-After on 503 when a trunk is at its channel limit.
+    public var retryAfterSeconds = 30
+
+    public init(sipHost: String, sipPort: Int, media: CallMediaConfiguration, recordingsDirectory: String?,
+                speechCacheDirectory: String) {
+        self.sipHost = sipHost
+        self.sipPort = sipPort
+        self.media = media
+        self.recordingsDirectory = recordingsDirectory
+        self.speechCacheDirectory = speechCacheDirectory
+    }
+}
+
+/// The B2BUA of one node: takes INVITEs from the SIP endpoint, admits them by trunk (allow-list,
+/// channel limit), maps the dialled number to a flow, and runs each call as an ``InboundCall``.
+/// Lives on the endpoint's event loop; every method must be called there.
+public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
+    public let endpoint: SIPEndpoint
+    public var eventLoop: any EventLoop { endpoint.eventLoop }
+    /// The configuration new calls use; calls in progress keep the one they started with.
+    public private(set) var configuration: HotlineConfiguration
+    public let settings: CallCenterSettings
+    let ports: RTPPortPool
+    let prompts: PromptResolver
+    let timers: any CallTimerDriver
+    let webhooks: any WebhookClient
+    let records: CallRecordWriter?
+    /// A UDP peer for sending to an address (the transport's socket).
+    let udpPeer: (SocketAddress) -> SIPPeer?
+    var logger: Logger
+    let now: @Sendable () -> Date
+
+    /// Calls by their INVITE server transaction.
+    private var byTransaction: [TransactionKey: InboundCall] = [:]
+    /// Calls by the dialogs they hold (caller side and agent side).
+    private var byDialog: [SIPDialogID: InboundCall] = [:]
+    private var channelsInUse: [String: Int] = [:]
+    private var queueTurns: [String: Int] = [:]
+
+    /// Called on the loop with each finished call's record (after it is handed to the store).
+    public var onCallEnded: ((CallRecord) -> Void)?
+    public private(set) var statistics = Statistics()
+
+    public struct Statistics: Sendable {
+        public var callsStarted = 0
+        public var callsEnded = 0
+        public var refusedByAllowList = 0
+        public var refusedByChannelLimit = 0
+        public var unknownNumber = 0
+    }
+
+    public init(endpoint: SIPEndpoint, configuration: HotlineConfiguration, settings: CallCenterSettings,
+                ports: RTPPortPool, prompts: PromptResolver, timers: any CallTimerDriver = EventLoopTimerDriver(),
+                webhooks: any WebhookClient = HTTPWebhookClient(), records: CallRecordWriter?,
+                udpPeer: @escaping (SocketAddress) -> SIPPeer?, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.settings = settings
+        self.ports = ports
+        self.prompts = prompts
+        self.timers = timers
+        self.webhooks = webhooks
+        self.records = records
+        self.udpPeer = udpPeer
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Calls in progress.
+    public var activeCalls: Int { byTransaction.count }
+
+    /// Channels in use on each trunk.
+    public func channels(of trunk: String) -> Int { channelsInUse[trunk, default: 0] }
+
+    /// Uses `configuration` for calls that start from now on; calls in progress go on unchanged.
+    public func reload(_ configuration: HotlineConfiguration) {
+        self.configuration = configuration
+        prompts.library.removeAll()
+    }
+
+    // MARK: SIPRequestDelegate
+
+    public func endpoint(_ endpoint: SIPEndpoint, didReceive request: SIPMessage, transaction: TransactionKey, from peer: SIPPeer) {
+        if request.to.tag == nil {
+            switch request.method {
+            case .invite:
+                newCall(request, transaction: transaction, peer: peer)
+            default:
+                endpoint.respond(SIPResponseBuilder.response(to: request, status: 481, toTag: endpoint.makeTag()), to: transaction)
+            }
+            return
+        }
+        guard let id = SIPDialogID.forIncoming(request), let call = byDialog[id] else {
+            endpoint.respond(SIPResponseBuilder.response(to: request, status: 481), to: transaction)
+            return
+        }
+        call.inDialog(request, transaction: transaction, dialog: id)
+    }
+
+    public func endpoint(_ endpoint: SIPEndpoint, didReceiveACK request: SIPMessage, from peer: SIPPeer) {
+        guard let id = SIPDialogID.forIncoming(request) else { return }
+        byDialog[id]?.acknowledged(request)
+    }
+
+    public func endpoint(_ endpoint: SIPEndpoint, didCancel invite: TransactionKey) {
+        byTransaction[invite]?.cancelled()
+    }
+
+    // MARK: Admission
+
+    private func newCall(_ request: SIPMessage, transaction: TransactionKey, peer: SIPPeer) {
+        let source = peer.remote.ipAddress ?? ""
+        let caller = request.from.uri.user ?? ""
+        let reject = { (status: Int, extra: [(SIPHeaderName, String)]) in
+            var response = SIPResponseBuilder.response(to: request, status: status, toTag: self.endpoint.makeTag())
+            for (name, value) in extra { response.addHeader(name, value) }
+            self.endpoint.respond(response, to: transaction)
+        }
+        guard let trunk = configuration.trunk(admitting: source) else {
+            statistics.refusedByAllowList += 1
+            logger.warning("call refused: source not on any trunk's allow-list", metadata: [
+                "source": "\(peer)", "caller": "\(PhoneNumberMask.mask(caller))",
+                "dialled": "\(PhoneNumberMask.mask(request.requestURI?.user ?? ""))",
+            ])
+            reject(403, [])
+            return
+        }
+        let dialled = Self.dialledNumber(request)
+        guard let destination = configuration.destination(forDialled: dialled) else {
+            statistics.unknownNumber += 1
+            logger.info("call refused: number not in the number plan", metadata: ["dialled": "\(PhoneNumberMask.mask(dialled))", "trunk": "\(trunk.name)"])
+            reject(404, [])
+            return
+        }
+        if let limit = trunk.channels, channelsInUse[trunk.name, default: 0] >= limit {
+            statistics.refusedByChannelLimit += 1
+            logger.warning("call refused: trunk at its channel limit", metadata: ["trunk": "\(trunk.name)", "channels": "\(limit)"])
+            reject(503, [(.retryAfter, String(settings.retryAfterSeconds))])
+            var record = CallRecord(sipCallID: request.callID, startedAt: now(), caller: caller, dialled: dialled)
+            record.callerDomain = request.from.uri.host
+            record.trunk = trunk.name
+            record.disposition = .rejected
+            record.endedAt = record.startedAt
+            record.sipStatus = 503
+            record.hangupBy = .system
+            record.hangupCause = "channel-limit"
+            records?.ended(record)
+            onCallEnded?(record)
+            return
+        }
+        let offer: SessionDescription
+        do {
+            guard !request.body.isEmpty else { throw SDPError.missingLine("v=") }
+            offer = try SessionDescription(parsing: request.body)
+        } catch {
+            logger.info("call refused: no usable SDP offer", metadata: ["error": "\(error)"])
+            var response = SIPResponseBuilder.response(to: request, status: 488, toTag: endpoint.makeTag())
+            response.addHeader(.warning, "399 hotline \"an SDP offer in the INVITE is required\"")
+            endpoint.respond(response, to: transaction)
+            return
+        }
+        channelsInUse[trunk.name, default: 0] += 1
+        statistics.callsStarted += 1
+        let call = InboundCall(center: self, invite: request, transaction: transaction, peer: peer, trunk: trunk,
+                               dialled: dialled, destination: destination, configuration: configuration)
+        byTransaction[transaction] = call
+        call.start(offer: offer)
+    }
+
+    /// The number dialled: the Request-URI's user part without a `+86` or `0086` prefix and
+    /// visual separators.
+    static func dialledNumber(_ request: SIPMessage) -> String {
+        var number = (request.requestURI?.user ?? request.to.uri.user ?? "").filter { $0 != "-" && $0 != "." }
+        for prefix in ["+86", "0086"] where number.hasPrefix(prefix) {
+            number.removeFirst(prefix.count)
+        }
+        return number
+    }
+
+    // MARK: Bookkeeping for calls
+
+    func register(_ dialog: SIPDialog, for call: InboundCall) {
+        endpoint.dialogs[dialog.id] = dialog
+        byDialog[dialog.id] = call
+    }
+
+    func forget(_ dialog: SIPDialogID) {
+        endpoint.dialogs.remove(dialog)
+        byDialog[dialog] = nil
+    }
+
+    func callFinished(_ call: InboundCall, record: CallRecord) {
+        byTransaction[call.transaction] = nil
+        for id in call.dialogIDs { forget(id) }
+        if let trunk = record.trunk, let n = channelsInUse[trunk] {
+            channelsInUse[trunk] = n > 1 ? n - 1 : nil
+        }
+        statistics.callsEnded += 1
+        records?.ended(record)
+        onCallEnded?(record)
+    }
+
+    /// Where a connecting verb rings: addresses in order, with the ring time of each.
+    func ringTargets(for target: ConnectTarget, configuration: HotlineConfiguration) -> (targets: [RingTarget], ringTime: Duration) {
+        switch target {
+        case .agent(let ext):
+            return (contacts(of: ext), .seconds(30))
+        case .queue(let name):
+            guard let queue = configuration.queue(named: name) else { return ([], .zero) }
+            var members = queue.members(from: configuration.agents).map(\.extension)
+            if queue.strategy == .roundRobin, !members.isEmpty {
+                let turn = queueTurns[name, default: 0] % members.count
+                members = Array(members[turn...] + members[..<turn])
+                queueTurns[name] = turn + 1
+            } else if queue.strategy == .random {
+                members.shuffle()
+            }
+            return (members.flatMap(contacts(of:)), queue.ringTimeout)
+        case .transfer(let destination, let timeout):
+            switch destination {
+            case .uri(let text):
+                guard let uri = try? SIPURI(text), let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return ([], timeout) }
+                return ([RingTarget(agent: nil, uri: uri, address: address)], timeout)
+            case .number(let number, let trunkName):
+                let trunks = trunkName.flatMap { configuration.trunk(named: $0) }.map { [$0] } ?? configuration.outboundTrunks
+                let targets = trunks.compactMap { trunk -> RingTarget? in
+                    guard let proxy = trunk.proxy, let uri = try? SIPURI("sip:\(number)@\(proxy)"),
+                          let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return nil }
+                    return RingTarget(agent: nil, uri: uri, address: address)
+                }
+                return (targets, timeout)
+            }
+        }
+    }
+
+    /// The registered UDP contacts of an agent extension, reached at the address each
+    /// registration came from (agents behind NAT).
+    func contacts(of ext: String) -> [RingTarget] {
+        endpoint.registrar.bindings(for: ext, now: endpoint.now()).compactMap { binding in
+            let uri = binding.contact.uri
+            if let source = binding.source, source.hasPrefix("udp:"),
+               let colon = source.lastIndex(of: ":"), let port = Int(source[source.index(after: colon)...]) {
+                let host = String(source[source.index(source.startIndex, offsetBy: 4)..<colon])
+                if let address = Self.address(host: host, port: port) {
+                    return RingTarget(agent: ext, uri: uri, address: address)
+                }
+            }
+            let transport = uri.parameters.value("transport")?.lowercased()
+            guard transport == nil || transport == "udp", let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return nil }
+            return RingTarget(agent: ext, uri: uri, address: address)
+        }
+    }
+
+    static func address(host: String, port: Int) -> SocketAddress? {
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        return try? SocketAddress(ipAddress: bare, port: port)
+    }
+}
+
+/// One place a connecting verb rings.
+struct RingTarget: Sendable {
+    /// The agent's extension, when it is an agent.
+    var agent: String?
+    var uri: SIPURI
+    var address: SocketAddress
+}

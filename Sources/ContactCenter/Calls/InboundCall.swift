@@ -1,0 +1,646 @@
+import Foundation
+import Logging
+import Media
+import NIOCore
+import SIP
+import Storage
+
+/// One call from a trunk, as a back-to-back user agent: the caller's INVITE and dialog, the
+/// media, the IVR flow (a ``FlowMachine`` whose commands this class carries out), the agent leg
+/// when the caller is connected, and the call record written when it ends.
+///
+/// Lives on the call center's event loop.
+final class InboundCall: @unchecked Sendable {
+    enum State {
+        /// INVITE received, no final answer yet.
+        case proceeding
+        /// 183 with early media sent.
+        case early
+        /// 200 sent (and the caller's ACK perhaps not yet in).
+        case answered
+        case ended
+    }
+
+    unowned let center: CallCenter
+    let transaction: TransactionKey
+    let invite: SIPMessage
+    let peer: SIPPeer
+    let trunk: Trunk
+    let configuration: HotlineConfiguration
+    let localTag: String
+    private var logger: Logger
+    private var machine: FlowMachine
+    private var record: CallRecord
+    private var state = State.proceeding
+    private var media: CallMedia?
+    private var answerSDP: [UInt8] = []
+    private var callerDialog: SIPDialogID?
+    /// The prompt of the flow's current `play` command.
+    private var playing: Int?
+    private var timers: [String: any CallTimer] = [:]
+    private var events: [FlowEvent] = []
+    private var draining = false
+    /// Session-Expires interval the caller asked for (RFC 4028), in seconds.
+    private var sessionInterval: Int?
+    /// A re-INVITE whose 200 awaits its ACK.
+    private var reinviteTransaction: TransactionKey?
+    private var voicemail: VoicemailAction?
+    private var agent: AgentLeg?
+    private var connectStartedAt: Date?
+
+    init(center: CallCenter, invite: SIPMessage, transaction: TransactionKey, peer: SIPPeer, trunk: Trunk,
+         dialled: String, destination: Destination, configuration: HotlineConfiguration) {
+        self.center = center
+        self.invite = invite
+        self.transaction = transaction
+        self.peer = peer
+        self.trunk = trunk
+        self.configuration = configuration
+        self.localTag = center.endpoint.makeTag()
+        let caller = invite.from.uri.user ?? ""
+        let facts = CallFacts(caller: caller, fromDomain: invite.from.uri.host, dialled: dialled)
+        let flow: Flow
+        switch destination {
+        case .flow(let name): flow = configuration.flow(named: name) ?? Flow(name: name, steps: [], location: .init(file: "", line: 0, column: 0))
+        case .queue(let name):
+            flow = Flow(name: "number:\(dialled)", steps: [FlowStep(action: .queue(QueueAction(queue: name)), location: .init(file: "", line: 0, column: 0))],
+                        location: .init(file: "", line: 0, column: 0))
+        case .agent:
+            flow = Flow(name: "number:\(dialled)", steps: [], location: .init(file: "", line: 0, column: 0))
+        }
+        machine = FlowMachine(configuration: configuration, flow: flow, call: facts, callID: invite.callID, trunk: trunk.name,
+                              now: center.now)
+        record = CallRecord(sipCallID: invite.callID, startedAt: center.now(), caller: caller, dialled: dialled)
+        record.callerDomain = invite.from.uri.host
+        record.trunk = trunk.name
+        logger = center.logger
+        logger[metadataKey: "call"] = "\(record.id)"
+        if case .agent(let ext) = destination { directAgent = ext }
+        if let value = invite.headers.fieldValues(.sessionExpires).first,
+           let seconds = Int(value.prefix { $0.isNumber }), seconds >= 90 {
+            sessionInterval = seconds
+        }
+    }
+
+    private var directAgent: String?
+
+    var dialogIDs: [SIPDialogID] { [callerDialog, agent?.dialog?.id].compactMap { $0 } }
+
+    // MARK: Start
+
+    func start(offer: SessionDescription) {
+        logger.info("call from trunk", metadata: [
+            "trunk": "\(trunk.name)", "caller": "\(PhoneNumberMask.mask(record.caller))", "dialled": "\(record.dialled)",
+        ])
+        center.records?.started(record)
+        CallMedia.open(on: center.eventLoop, ports: center.ports, configuration: center.settings.media, logger: logger)
+            .whenComplete { [self] result in
+                switch result {
+                case .failure(let error):
+                    logger.error("no media port for the call", metadata: ["error": "\(error)"])
+                    end(status: 503, by: .system, cause: "no-media-port")
+                case .success(let media):
+                    guard state != .ended else {
+                        _ = media.close()
+                        return
+                    }
+                    self.media = media
+                    media.onEvent = { [weak self] event in self?.mediaEvent(event) }
+                    do {
+                        answerSDP = Array(try media.answerCaller(offer: offer).serialized().utf8)
+                    } catch {
+                        logger.info("offer not acceptable", metadata: ["error": "\(error)"])
+                        end(status: 488, by: .system, cause: "488 Not Acceptable Here")
+                        return
+                    }
+                    if let ext = directAgent {
+                        drain(machine.connectDirectly(.agent(ext)))
+                    } else {
+                        drain(machine.start())
+                    }
+                }
+            }
+    }
+
+    // MARK: Flow commands
+
+    /// Runs commands, then any events they caused, in order (media may report synchronously).
+    private func drain(_ commands: [FlowCommand]) {
+        guard state != .ended else { return }
+        draining = true
+        perform(commands)
+        while !events.isEmpty, state != .ended {
+            let event = events.removeFirst()
+            perform(machine.handle(event))
+        }
+        draining = false
+        events.removeAll()
+    }
+
+    private func feed(_ event: FlowEvent) {
+        guard state != .ended else { return }
+        if draining {
+            events.append(event)
+        } else {
+            drain(machine.handle(event))
+        }
+    }
+
+    private func perform(_ commands: [FlowCommand]) {
+        for command in commands {
+            guard state != .ended else { return }
+            switch command {
+            case .answer:
+                answer()
+            case .earlyMedia:
+                earlyMedia()
+            case .play(let id, let prompts, let bargeIn):
+                let sources = resolve(prompts)
+                guard let media, !sources.isEmpty else {
+                    events.append(.promptFinished(id))
+                    continue
+                }
+                playing = nil
+                media.play(sources, bargeIn: bargeIn, loop: false)
+                playing = id
+            case .stopPlaying:
+                playing = nil
+                media?.stopPlaying()
+            case .startTimer(let timer, let delay):
+                startTimer("\(timer)", after: delay) { call in call.feed(.timerFired(timer)) }
+            case .cancelTimer(let timer):
+                cancelTimer("\(timer)")
+            case .webhook(let request):
+                let client = center.webhooks
+                let loop = center.eventLoop
+                Task { [weak self] in
+                    let result = await client.post(request)
+                    loop.execute { self?.feed(.webhookAnswered(attempt: request.attempt, result)) }
+                }
+            case .connect(let target):
+                connect(target)
+            case .voicemail(let action):
+                startVoicemail(action)
+            case .hangup(let end):
+                let cause: String
+                switch end {
+                case .completed: cause = "flow-completed"
+                case .unreachable(let why): cause = "unreachable: \(why)"
+                case .loop: cause = "flow-loop"
+                }
+                self.end(status: 480, by: .system, cause: cause)
+            }
+        }
+    }
+
+    private func resolve(_ prompts: [ConfiguredPrompt]) -> [PromptSource] {
+        prompts.compactMap { prompt in
+            do {
+                return try center.prompts.source(for: prompt)
+            } catch {
+                logger.error("prompt not playable", metadata: ["prompt": "\(prompt)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    private func startTimer(_ label: String, after delay: Duration, _ body: @escaping @Sendable (InboundCall) -> Void) {
+        timers.removeValue(forKey: label)?.cancel()
+        timers[label] = center.timers.schedule(label, after: delay, on: center.eventLoop) { [weak self] in
+            guard let self, self.timers.removeValue(forKey: label) != nil else { return }
+            body(self)
+        }
+    }
+
+    private func cancelTimer(_ label: String) {
+        timers.removeValue(forKey: label)?.cancel()
+    }
+
+    // MARK: Answering
+
+    private func contact() -> SIPNameAddress {
+        SIPNameAddress(uri: SIPURI(user: "hotline", host: center.settings.sipHost, port: center.settings.sipPort))
+    }
+
+    private func answer() {
+        guard state == .proceeding || state == .early else { return }
+        var response = SIPResponseBuilder.response(to: invite, status: 200, toTag: localTag)
+        response.contacts = [contact()]
+        response.addHeader(.allow, center.endpoint.configuration.validator.allowHeader)
+        response.addHeader(.supported, "timer")
+        if let sessionInterval {
+            response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac")
+            if invite.headers.listValues(.supported).contains(where: { $0.lowercased() == "timer" }) {
+                response.addHeader(.require, "timer")
+            }
+        }
+        response.addHeader(.contentType, "application/sdp")
+        response.body = answerSDP
+        center.endpoint.respond(response, to: transaction)
+        if let dialog = SIPDialog(uasRequest: invite, response: response) {
+            callerDialog = dialog.id
+            center.register(dialog, for: self)
+        }
+        state = .answered
+        record.answeredAt = center.now()
+        record.sipStatus = 200
+        startTimer("max-duration", after: configuration.hotline.maxCallDuration) { call in
+            call.end(by: .system, cause: "max-duration")
+        }
+        armSessionTimer()
+        if let directory = center.settings.recordingsDirectory, let media {
+            let day = Self.dayFormatter.string(from: record.startedAt)
+            let folder = directory + "/" + day
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let path = folder + "/\(record.id.uuidString.lowercased()).wav"
+                try media.startRecording(path: path)
+                record.recording = path
+            } catch {
+                logger.error("recording not started", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private static let dayFormatter: DateFormatter = {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        return f
+    }()
+
+    private func earlyMedia() {
+        guard state == .proceeding else { return }
+        var response = SIPResponseBuilder.response(to: invite, status: 183, toTag: localTag)
+        response.contacts = [contact()]
+        response.addHeader(.contentType, "application/sdp")
+        response.body = answerSDP
+        center.endpoint.respond(response, to: transaction)
+        state = .early
+    }
+
+    /// RFC 4028: without a refresh within the interval, the session is over.
+    private func armSessionTimer() {
+        guard let sessionInterval else { return }
+        startTimer("session", after: .seconds(sessionInterval)) { call in
+            call.end(by: .system, cause: "session-expired")
+        }
+    }
+
+    // MARK: Requests from the caller or the agent
+
+    func acknowledged(_ ack: SIPMessage) {
+        if let key = reinviteTransaction {
+            reinviteTransaction = nil
+            center.endpoint.acknowledged(key)
+        } else {
+            center.endpoint.acknowledged(transaction)
+        }
+    }
+
+    func cancelled() {
+        guard state == .proceeding || state == .early else { return }
+        center.endpoint.respond(SIPResponseBuilder.response(to: invite, status: 487, toTag: localTag), to: transaction)
+        record.sipStatus = 487
+        finish(by: .caller, cause: "CANCEL")
+    }
+
+    func inDialog(_ request: SIPMessage, transaction key: TransactionKey, dialog: SIPDialogID) {
+        let endpoint = center.endpoint
+        let fromAgent = dialog == agent?.dialog?.id
+        switch request.method {
+        case .bye:
+            endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+            if fromAgent { agent?.dialog = nil }
+            center.forget(dialog)
+            end(by: fromAgent ? .agent : .caller, cause: "BYE")
+        case .invite where !fromAgent:
+            reinvite(request, transaction: key)
+        case .update:
+            if !fromAgent { armSessionTimer() }
+            var response = SIPResponseBuilder.response(to: request, status: 200)
+            if let sessionInterval, !fromAgent { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }
+            endpoint.respond(response, to: key)
+        case .info:
+            if request.contentType?.lowercased().hasPrefix("application/dtmf-relay") == true,
+               let event = try? DTMFRelay.parse(String(decoding: request.body, as: UTF8.self)) {
+                if !fromAgent { media?.injectDigit(event.digit) }
+                endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+            } else if request.body.isEmpty {
+                endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+            } else {
+                var response = SIPResponseBuilder.response(to: request, status: 415)
+                response.addHeader(.accept, "application/dtmf-relay")
+                endpoint.respond(response, to: key)
+            }
+        case .invite:
+            // A re-INVITE from the agent: keep the media as it is.
+            var response = SIPResponseBuilder.response(to: request, status: 488)
+            response.addHeader(.warning, "399 hotline \"media changes from the agent side are not supported\"")
+            endpoint.respond(response, to: key)
+        default:
+            endpoint.respond(SIPResponseBuilder.response(to: request, status: 405), to: key)
+        }
+    }
+
+    /// A re-INVITE from the caller: hold, resume, a new address, or a session refresh.
+    private func reinvite(_ request: SIPMessage, transaction key: TransactionKey) {
+        var response = SIPResponseBuilder.response(to: request, status: 200)
+        if !request.body.isEmpty {
+            do {
+                let offer = try SessionDescription(parsing: request.body)
+                guard let media else { throw CallMediaError.callerNotAnswered }
+                answerSDP = Array(try media.updateCaller(offer: offer).serialized().utf8)
+            } catch {
+                var refusal = SIPResponseBuilder.response(to: request, status: 488)
+                refusal.addHeader(.warning, "399 hotline \"\(error)\"")
+                center.endpoint.respond(refusal, to: key)
+                return
+            }
+        }
+        response.contacts = [contact()]
+        if let sessionInterval { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }
+        response.addHeader(.contentType, "application/sdp")
+        response.body = answerSDP
+        reinviteTransaction = key
+        center.endpoint.respond(response, to: key)
+        armSessionTimer()
+    }
+
+    // MARK: Media events
+
+    private func mediaEvent(_ event: CallMediaEvent) {
+        switch event {
+        case .digit(let digit):
+            if voicemail != nil, digit == .pound {
+                cancelTimer("voicemail")
+                voicemail = nil
+                feed(.voicemailFinished)
+                return
+            }
+            feed(.digit(digit.character))
+        case .promptEnded(.completed):
+            if let id = playing {
+                playing = nil
+                feed(.promptFinished(id))
+            } else if let action = voicemail, !timers.keys.contains("voicemail") {
+                // Greeting and beep played: the caller speaks now (the call recording keeps it).
+                startTimer("voicemail", after: action.maxLength) { call in
+                    call.voicemail = nil
+                    call.feed(.voicemailFinished)
+                }
+            }
+        case .promptEnded(.bargeIn):
+            playing = nil
+        case .promptEnded(.stopped):
+            break
+        case .mediaTimeout(let side):
+            logger.info("no media from the \(side == .caller ? "caller" : "agent")")
+            end(by: .system, cause: "media-timeout")
+        }
+    }
+
+    private func startVoicemail(_ action: VoicemailAction) {
+        voicemail = action
+        record.variables["voicemail"] = action.mailbox
+        var sources = action.greeting.map { resolve([$0]) } ?? []
+        if action.beep { sources.append(.tone(.beep)) }
+        playing = nil
+        if let media, !sources.isEmpty {
+            media.play(sources, bargeIn: false, loop: false)
+        } else {
+            mediaEvent(.promptEnded(.completed))
+        }
+    }
+
+    // MARK: Connecting
+
+    private func connect(_ target: ConnectTarget) {
+        let (targets, ringTime) = center.ringTargets(for: target, configuration: configuration)
+        if case .queue(let name) = target { record.queue = name }
+        connectStartedAt = connectStartedAt ?? center.now()
+        guard !targets.isEmpty, media != nil else {
+            events.append(.connectFailed("nobody available"))
+            return
+        }
+        var hold: [PromptSource] = [.tone(.chinaRingback)]
+        if case .queue(let name) = target, let prompt = configuration.queue(named: name)?.holdPrompt {
+            hold = resolve([prompt]) + [.silence(.seconds(2))]
+        }
+        playing = nil
+        media?.play(hold, bargeIn: false, loop: true)
+        agent = AgentLeg(target: target, candidates: targets, ringTime: ringTime)
+        ringNext()
+    }
+
+    private func ringNext() {
+        guard state != .ended, let media, var leg = agent else { return }
+        guard !leg.candidates.isEmpty else {
+            agent = nil
+            media.stopPlaying()
+            feed(.connectFailed("no answer"))
+            return
+        }
+        let candidate = leg.candidates.removeFirst()
+        leg.attempt += 1
+        let attempt = leg.attempt
+        agent = leg
+        media.openAgentLeg().whenComplete { [self] result in
+            guard state != .ended, agent?.attempt == attempt else { return }
+            switch result {
+            case .failure(let error):
+                logger.error("no media port for the agent leg", metadata: ["error": "\(error)"])
+                agent?.candidates.removeAll()
+                ringNext()
+            case .success(let offer):
+                sendAgentInvite(to: candidate, offer: offer, attempt: attempt)
+            }
+        }
+    }
+
+    private func via() -> SIPVia {
+        var parameters = SIPParameters()
+        parameters.set("rport", nil)
+        return SIPVia(transport: "UDP", host: center.settings.sipHost, port: center.settings.sipPort,
+                      branch: center.endpoint.makeBranch(), parameters: parameters)
+    }
+
+    private func sendAgentInvite(to candidate: RingTarget, offer: SessionDescription, attempt: Int) {
+        let endpoint = center.endpoint
+        guard let peer = center.udpPeer(candidate.address) else {
+            ringNext()
+            return
+        }
+        var fromParameters = SIPParameters()
+        fromParameters.set("tag", endpoint.makeTag())
+        var target = candidate.uri
+        target.headers = nil
+        let callerURI = SIPURI(user: record.caller.isEmpty ? "anonymous" : record.caller, host: center.settings.sipHost)
+        var to = SIPNameAddress(uri: target)
+        to.parameters = SIPParameters()
+        var headers = SIPHeaders()
+        headers.add(.allow, endpoint.configuration.validator.allowHeader)
+        headers.add(.contentType, "application/sdp")
+        headers.add(.userAgent, endpoint.configuration.userAgent)
+        let invite = SIPMessage(
+            startLine: .request(method: .invite, uri: target), via: [via()],
+            from: SIPNameAddress(displayName: "\"\(record.dialled)\"", uri: callerURI, parameters: fromParameters),
+            to: to, callID: UUID().uuidString.lowercased() + "@" + center.settings.sipHost, cseq: SIPCSeq(1, .invite),
+            maxForwards: 70, contacts: [contact()], extraHeaders: headers, body: Array(offer.serialized().utf8))
+        agent?.invite = invite
+        agent?.peer = peer
+        agent?.ringing = candidate
+        endpoint.send(invite, to: peer, onResponse: { [weak self] response in
+            self?.agentResponse(response, attempt: attempt, invite: invite, peer: peer)
+        }, onTimeout: { [weak self] in
+            guard let self, self.agent?.attempt == attempt else { return }
+            self.cancelTimer("ring")
+            self.ringNext()
+        })
+        startTimer("ring", after: agent?.ringTime ?? .seconds(30)) { call in
+            call.cancelAgentInvite()
+        }
+    }
+
+    /// Gives up ringing the current candidate: CANCEL (its 487 then rings the next).
+    private func cancelAgentInvite() {
+        guard let leg = agent, let invite = leg.invite, let peer = leg.peer, leg.dialog == nil,
+              let uri = invite.requestURI else { return }
+        let cancel = SIPMessage(startLine: .request(method: .cancel, uri: uri), via: [invite.via[0]], from: invite.from,
+                                to: invite.to, callID: invite.callID, cseq: SIPCSeq(invite.cseq.sequence, .cancel), maxForwards: 70)
+        center.endpoint.send(cancel, to: peer, onResponse: { _ in })
+    }
+
+    private func agentResponse(_ response: SIPMessage, attempt: Int, invite: SIPMessage, peer: SIPPeer) {
+        guard let status = response.statusCode, status >= 200 else { return }
+        let current = agent?.attempt == attempt && state != .ended
+        if (200..<300).contains(status) {
+            guard var dialog = SIPDialog(uacRequest: invite, response: response) else { return }
+            let ack = dialog.makeACK(inviteSequence: invite.cseq.sequence, via: via())
+            center.endpoint.sendStateless(ack, to: peer)
+            if let existing = agent?.dialog, existing.id == dialog.id { return }   // a retransmitted 2xx
+            guard current, agent?.dialog == nil else {
+                // Answered too late (the caller left, or we rang on): hang it up.
+                let bye = dialog.makeRequest(.bye, via: via())
+                center.endpoint.send(bye, to: peer, onResponse: { _ in })
+                return
+            }
+            cancelTimer("ring")
+            do {
+                let answer = try SessionDescription(parsing: response.body)
+                media?.stopPlaying()
+                try media?.agentAnswered(answer)
+            } catch {
+                logger.info("agent's answer not usable", metadata: ["error": "\(error)"])
+                let bye = dialog.makeRequest(.bye, via: via())
+                center.endpoint.send(bye, to: peer, onResponse: { _ in })
+                ringNext()
+                return
+            }
+            agent?.dialog = dialog
+            agent?.answeredAt = center.now()
+            center.register(dialog, for: self)
+            let ext = agent?.ringing?.agent
+            record.agent = ext
+            if let started = connectStartedAt { record.waitSeconds = center.now().timeIntervalSince(started) }
+            machine.didConnect(agent!.target)
+            logger.info("caller connected", metadata: ["agent": "\(ext ?? agent?.ringing?.uri.description ?? "?")"])
+        } else if current {
+            cancelTimer("ring")
+            ringNext()
+        }
+    }
+
+    // MARK: Ending
+
+    /// Ends the call from our side or the far side's: a final answer if none was sent, BYE to
+    /// whichever legs are still up, then the record.
+    func end(status: Int = 480, by party: HangupParty, cause: String) {
+        guard state != .ended else { return }
+        let endpoint = center.endpoint
+        switch state {
+        case .proceeding, .early:
+            endpoint.respond(SIPResponseBuilder.response(to: invite, status: status, toTag: localTag), to: transaction)
+            record.sipStatus = status
+        case .answered:
+            if party != .caller, let id = callerDialog, var dialog = endpoint.dialogs[id] {
+                let bye = dialog.makeRequest(.bye, via: via())
+                endpoint.send(bye, to: peer, onResponse: { _ in })
+            }
+        case .ended:
+            break
+        }
+        finish(by: party, cause: cause)
+    }
+
+    private func finish(by party: HangupParty, cause: String) {
+        guard state != .ended else { return }
+        state = .ended
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        _ = machine.callEnded()
+        let endpoint = center.endpoint
+        if let leg = agent {
+            if var dialog = leg.dialog, party != .agent, let peer = leg.peer {
+                let bye = dialog.makeRequest(.bye, via: via())
+                endpoint.send(bye, to: peer, onResponse: { _ in })
+            } else if leg.dialog == nil {
+                cancelAgentInvite()
+            }
+        }
+        let endedAt = center.now()
+        record.endedAt = endedAt
+        record.hangupBy = party
+        record.hangupCause = cause
+        record.steps = machine.steps
+        record.digits = machine.digits
+        record.variables.merge(machine.variables) { _, new in new }
+        if record.queue == nil { record.queue = machine.queue }
+        if let answered = record.answeredAt {
+            record.disposition = .answered
+            record.cost = trunk.pricing.cost(ofCallSeconds: endedAt.timeIntervalSince(answered))
+        } else {
+            record.disposition = party == .caller ? .abandoned : .failed
+        }
+        if let bridged = agent?.answeredAt { record.talkSeconds = endedAt.timeIntervalSince(bridged) }
+        if record.waitSeconds == nil, let started = connectStartedAt { record.waitSeconds = endedAt.timeIntervalSince(started) }
+        logger.info("call ended", metadata: [
+            "by": "\(party.rawValue)", "cause": "\(cause)", "caller": "\(PhoneNumberMask.mask(record.caller))",
+            "disposition": "\(record.disposition.rawValue)",
+        ])
+        guard let media else {
+            center.callFinished(self, record: record)
+            return
+        }
+        media.onEvent = nil
+        media.close().whenComplete { [self] result in
+            if case .success(let summary) = result {
+                record.callerMedia = summary.caller.map(LegMediaStatistics.init)
+                record.agentMedia = summary.agent.map(LegMediaStatistics.init)
+                if summary.recordingPath == nil { record.recording = nil }
+            }
+            center.callFinished(self, record: record)
+        }
+    }
+}
+
+/// The agent side of a call while it rings and once connected.
+struct AgentLeg {
+    var target: ConnectTarget
+    var candidates: [RingTarget]
+    var ringTime: Duration
+    var attempt = 0
+    var ringing: RingTarget?
+    var invite: SIPMessage?
+    var peer: SIPPeer?
+    var dialog: SIPDialog?
+    var answeredAt: Date?
+}
+
+extension LegMediaStatistics {
+    init(_ statistics: LegStatistics) {
+        self.init(packetsReceived: statistics.packetsReceived, packetsSent: statistics.packetsSent,
+                  packetsLost: statistics.packetsLost, jitterMilliseconds: statistics.jitterMilliseconds,
+                  maxGapMilliseconds: statistics.maxGapMilliseconds)
+    }
+}

@@ -1,0 +1,321 @@
+import ContactCenter
+import Foundation
+import Media
+import SIP
+import Storage
+import Testing
+
+/// Whole calls over loopback: the project's test phone calls the 95 number of the demo flows
+/// (short generated prompts, a real CRM server), presses keys as RFC 4733 packets and hangs up
+/// or is hung up on; each test checks the SIP answers and the call record. Digit timeouts and
+/// webhook timeouts are fired by hand, never waited for.
+@Suite("Calls end to end", .serialized)
+struct CallEndToEndTests {
+    /// Calls 959999 (or `number`) and completes the answer; returns the INVITE and the 200.
+    func call(_ bed: CallTestBed, _ phone: TestPhone, number: String = "959999", caller: String = "13912345678",
+              domain: String = "carrier.example") async throws -> (SIPMessage, SIPMessage) {
+        let invite = phone.invite(number, from: caller, domain: domain, port: bed.sipPort)
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        phone.ack(ok, for: invite, port: bed.sipPort)
+        return (invite, ok)
+    }
+
+    @Test("menu 1 → sales; nobody is logged in, so sales overflows to default, which gives up: Hotline hangs up")
+    func menuSales() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let phone = try await bed.phone()
+        let (invite, ok) = try await call(bed, phone)
+        #expect(ok.headers.fieldValues(.contentType).first == "application/sdp")
+        // The CRM has been asked before the menu plays; press 1 once it has.
+        try await eventually("the CRM request") { bed.crm.requests.count == 1 }
+        try await phone.press("1")
+        let bye = try await phone.wait(for: "BYE from Hotline") { $0.isRequest && $0.method == .bye }
+        #expect(bye.callID == invite.callID)
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.disposition == .answered)
+        #expect(record.digits == "1")
+        #expect(record.steps == ["greeting/welcome", "greeting/crm", "greeting/classify", "greeting/menu", "greeting/sales", "greeting/default"])
+        #expect(record.queue == "default")
+        #expect(record.hangupBy == .system)
+        #expect(record.hangupCause == "unreachable: no answer")
+        #expect(record.trunk == "loopback")
+        #expect(record.caller == "13912345678")
+        #expect(record.dialled == "959999")
+        #expect(record.variables["webhook_result"] == "answered")
+        #expect((record.callerMedia?.packetsSent ?? 0) > 0)
+        #expect(record.recording != nil)
+        #expect(phone.rtpPacketsReceived > 0)
+        let request = bed.crm.requests[0]
+        #expect(request["caller"] as? String == "13912345678")
+        #expect(request["dialled"] as? String == "959999")
+        #expect(try await bed.onLoop { bed.center.activeCalls } == 0)
+        #expect(try await bed.onLoop { bed.center.channels(of: "loopback") } == 0)
+        await phone.stop()
+    }
+
+    @Test("caller-ID routing with the CRM failing (5xx, retried once): 138… → VIP")
+    func vipByPrefix() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .status(500)
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone, caller: "13812345678")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(bed.crm.requests.count == 2)
+        #expect(record.steps.contains("greeting/vip"))
+        #expect(!record.steps.contains("greeting/menu"))
+        #expect(record.variables["webhook_result"] == "failed")
+        await phone.stop()
+    }
+
+    @Test("caller-ID routing with a CRM answering garbage (no retry): enterprise.com → enterprise")
+    func enterpriseByDomain() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("<html>")
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone, domain: "enterprise.com")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(bed.crm.requests.count == 1)
+        #expect(record.steps.contains("greeting/enterprise"))
+        #expect(record.variables["webhook_result"] == "unreadable")
+        await phone.stop()
+    }
+
+    @Test("a CRM answer overrides the rules: {\"next\": \"vip\"} for an ordinary caller")
+    func crmOverrides() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json(#"{"next": "vip", "variables": {"customer": "C-1001"}}"#)
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone)
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps.prefix(3) == ["greeting/welcome", "greeting/crm", "greeting/vip"])
+        #expect(record.variables["customer"] == "C-1001")
+        await phone.stop()
+    }
+
+    @Test("a hung CRM: each attempt times out (timers fired by hand), then the rules decide")
+    func crmSlow() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .silent
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone, caller: "13800000001")
+        try await bed.fire("webhook")
+        try await eventually("the retry") { bed.crm.requests.count == 2 }
+        try await bed.fire("webhook")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps.contains("greeting/vip"))
+        #expect(record.variables["webhook_result"] == "failed")
+        await phone.stop()
+    }
+
+    @Test("no input twice at the menu → after-sales (digit timers fired by hand)")
+    func noInput() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone)
+        try await bed.fire("firstDigit")
+        try await bed.fire("firstDigit")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps.contains("greeting/after-sales"))
+        #expect(record.digits == "")
+        await phone.stop()
+    }
+
+    @Test("0 then extension 8003: the registered agent rings, answers and is bridged; the caller hangs up")
+    func extensionToAgent() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let agent = try await bed.phone()
+        try await bed.register(agent, as: "8003")
+        let phone = try await bed.phone()
+        let (invite, ok) = try await call(bed, phone)
+        try await eventually("the CRM request") { bed.crm.requests.count == 1 }
+        for key in "08003" { try await phone.press(key) }
+        let ring = try await agent.wait(for: "INVITE to the agent") { $0.isRequest && $0.method == .invite }
+        #expect(ring.requestURI?.user == "8003")
+        agent.answer(ring)
+        _ = try await agent.wait(for: "ACK from Hotline") { $0.isRequest && $0.method == .ack }
+        // Audio from the agent reaches the caller through the bridge.
+        let before = phone.audioBytes.count
+        try await agent.sendAudio(count: 20, byte: 0x55)
+        try await eventually("the agent's audio at the caller") { phone.audioBytes.dropFirst(before).contains(0x55) }
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        let byeOK = try await phone.finalResponse(to: bye)
+        #expect(byeOK.statusCode == 200)
+        _ = try await agent.wait(for: "BYE to the agent") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.agent == "8003")
+        #expect(record.hangupBy == .caller)
+        #expect(record.hangupCause == "BYE")
+        #expect(record.digits == "08003")
+        #expect(record.variables["extension"] == "8003")
+        #expect(record.agentMedia != nil)
+        #expect(record.waitSeconds != nil)
+        await phone.stop()
+        await agent.stop()
+    }
+
+    @Test("the agent hangs up: Hotline sends BYE to the caller")
+    func agentHangsUp() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let agent = try await bed.phone()
+        try await bed.register(agent, as: "8003")
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone)
+        for key in "08003" { try await phone.press(key) }
+        let ring = try await agent.wait(for: "INVITE to the agent") { $0.isRequest && $0.method == .invite }
+        agent.answer(ring)
+        let ack = try await agent.wait(for: "ACK") { $0.isRequest && $0.method == .ack }
+        // The agent's BYE, in the dialog Hotline made with it.
+        var to = ring.from
+        to.parameters = ring.from.parameters
+        var from = ring.to
+        from.parameters.set("tag", ack.to.tag ?? "")
+        let bye = SIPMessage(startLine: .request(method: .bye, uri: ring.contacts.first!.uri), via: [agent.via()], from: from, to: to,
+                             callID: ring.callID, cseq: SIPCSeq(1, .bye), maxForwards: 70)
+        agent.send(bye, to: bed.sipPort)
+        let byeOK = try await agent.finalResponse(to: bye)
+        #expect(byeOK.statusCode == 200)
+        _ = try await phone.wait(for: "BYE to the caller") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.hangupBy == .agent)
+        #expect(record.agent == "8003")
+        await phone.stop()
+        await agent.stop()
+    }
+
+    @Test("an unknown extension three times → the default queue")
+    func extensionInvalid() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone)
+        for key in "01234#" { try await phone.press(key) }
+        for key in "99#" { try await phone.press(key) }
+        for key in "7#" { try await phone.press(key) }
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps.last == "greeting/default")
+        #expect(record.digits == "01234#99#7#")
+        await phone.stop()
+    }
+
+    @Test("a caller outside every trunk's allow-list gets 403 and no call starts")
+    func notAllowed() async throws {
+        let bed = CallTestBed()
+        try await bed.start(trunkAllow: "127.0.0.2/32")
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let invite = phone.invite("959999", from: "13912345678", port: bed.sipPort)
+        let response = try await phone.finalResponse(to: invite)
+        #expect(response.statusCode == 403)
+        #expect(try await bed.onLoop { bed.center.statistics.refusedByAllowList } == 1)
+        #expect(try await bed.onLoop { bed.center.activeCalls } == 0)
+        await phone.stop()
+    }
+
+    @Test("a trunk at its channel limit answers 503 with Retry-After, and records the refusal")
+    func channelLimit() async throws {
+        let bed = CallTestBed()
+        try await bed.start(channels: 1)
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .silent
+        let first = try await bed.phone()
+        let (firstInvite, firstOK) = try await call(bed, first)
+        let second = try await bed.phone()
+        let invite = second.invite("959999", from: "13700000000", port: bed.sipPort)
+        let busy = try await second.finalResponse(to: invite)
+        #expect(busy.statusCode == 503)
+        #expect(busy.headers.fieldValues(.retryAfter) == ["30"])
+        let refused = try await bed.record(of: invite.callID)
+        #expect(refused.disposition == .rejected)
+        #expect(refused.sipStatus == 503)
+        _ = first.inDialog(.bye, invite: firstInvite, response: firstOK, cseq: 2, port: bed.sipPort)
+        let record = try await bed.record(of: firstInvite.callID)
+        #expect(record.hangupBy == .caller)
+        await first.stop()
+        await second.stop()
+    }
+
+    @Test("CANCEL during an early-media prompt: 487, the call is abandoned")
+    func cancelDuringPrompt() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let invite = phone.invite("959998", from: "13912345678", port: bed.sipPort)
+        let progress = try await phone.wait(for: "183") { $0.statusCode == 183 }
+        #expect(progress.headers.fieldValues(.contentType).first == "application/sdp")
+        phone.noteRemoteRTP(progress.body)
+        try await eventually("early media") { phone.rtpPacketsReceived > 3 }
+        phone.cancel(invite, port: bed.sipPort)
+        let final = try await phone.finalResponse(to: invite)
+        #expect(final.statusCode == 487)
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.disposition == .abandoned)
+        #expect(record.hangupCause == "CANCEL")
+        #expect(record.answeredAt == nil)
+        #expect(record.cost == 0)
+        await phone.stop()
+    }
+
+    @Test("outside business hours the schedule takes the closed branch")
+    func afterHours() async throws {
+        let bed = CallTestBed()
+        let sundayNight = Date(timeIntervalSince1970: 1_795_960_800)   // 2026-11-29 22:00 in Shanghai
+        try await bed.start(now: { sundayNight })
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let (invite, _) = try await call(bed, phone, number: "959997")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps == ["night/schedule#1", "night/closed", "night/hangup#4"])
+        #expect(record.hangupCause == "flow-completed")
+        await phone.stop()
+    }
+
+    @Test("SIP INFO dtmf-relay digits drive the menu like RTP digits")
+    func infoDigits() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let phone = try await bed.phone()
+        let (invite, ok) = try await call(bed, phone)
+        try await eventually("the CRM request") { bed.crm.requests.count == 1 }
+        let info = phone.inDialog(.info, invite: invite, response: ok, cseq: 2, port: bed.sipPort,
+                                  headers: [(.contentType, "application/dtmf-relay")], body: Array("Signal=2\r\nDuration=160\r\n".utf8))
+        #expect(try await phone.finalResponse(to: info).statusCode == 200)
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.digits == "2")
+        #expect(record.steps.contains("greeting/after-sales"))
+        await phone.stop()
+    }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import Media
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SIP
+
+/// Fails a wait that took too long: something the test expected never arrived.
+struct TestTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// Waits for real I/O to make `condition` true, checking often; fails after `limit`.
+func eventually(_ what: String, limit: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TestTimeout(what: what) }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+/// The project's test user agent: a SIP phone on a UDP socket with an RTP socket, for calling
+/// the hotline (as a carrier's trunk would) or answering as an agent. It keeps every message it
+/// receives, answers BYE with 200 by itself, and sends digits as RFC 4733 packets.
+final class TestPhone: @unchecked Sendable {
+    let loop: any EventLoop
+    private(set) var channel: (any Channel)!
+    private(set) var rtp: RTPSocket!
+    let host: String
+    private let state = NIOLockedValueBox<State>(State())
+    private let parser = SIPMessageParser()
+    private var tagCounter = 0
+
+    struct State {
+        var messages: [SIPMessage] = []
+        var rtpPackets = 0
+        var rtpPayloads: [UInt8] = []
+        var remoteRTP: SocketAddress?
+        /// Our RTP stream's next sequence number and timestamp.
+        var sequence: UInt16 = 1000
+        var timestamp: UInt32 = 160_000
+    }
+
+    init(loop: any EventLoop, host: String = "127.0.0.1") {
+        self.loop = loop
+        self.host = host
+    }
+
+    /// Binds the SIP and RTP sockets.
+    func start() async throws {
+        let state = self.state
+        let parser = self.parser
+        channel = try await DatagramBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Inbox(state: state, parser: parser))
+                }
+            }
+            .bind(host: host, port: 0).get()
+        rtp = try await RTPSocket.bind(on: loop, host: host, port: 0) { datagram in
+            state.withLockedValue {
+                $0.rtpPackets += 1
+                if $0.rtpPayloads.count < 400_000, let packet = try? RTPPacket(parsing: datagram.data), packet.payloadType < 64 {
+                    $0.rtpPayloads += packet.payload
+                }
+            }
+        }.get()
+    }
+
+    func stop() async {
+        try? await channel?.close()
+        try? await rtp?.close().get()
+    }
+
+    var sipPort: Int { channel.localAddress!.port! }
+    var rtpPort: Int { rtp.port }
+    var rtpPacketsReceived: Int { state.withLockedValue { $0.rtpPackets } }
+    var messages: [SIPMessage] { state.withLockedValue { $0.messages } }
+
+    private final class Inbox: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+        let state: NIOLockedValueBox<State>
+        let parser: SIPMessageParser
+        init(state: NIOLockedValueBox<State>, parser: SIPMessageParser) {
+            self.state = state
+            self.parser = parser
+        }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = unwrapInboundIn(data)
+            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false) else { return }
+            state.withLockedValue { $0.messages.append(message) }
+            if message.isRequest, message.method == .bye || message.method == .cancel {
+                let ok = SIPResponseBuilder.response(to: message, status: 200)
+                var buffer = context.channel.allocator.buffer(capacity: 512)
+                buffer.writeBytes(ok.serialized())
+                context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            }
+        }
+    }
+
+    // MARK: Sending
+
+    func send(_ message: SIPMessage, to port: Int, host: String = "127.0.0.1") {
+        let address = try! SocketAddress(ipAddress: host, port: port)
+        var buffer = channel.allocator.buffer(capacity: 2048)
+        buffer.writeBytes(message.serialized())
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    func makeTag() -> String {
+        tagCounter += 1
+        return "t\(sipPort)x\(tagCounter)"
+    }
+
+    func via() -> SIPVia {
+        var p = SIPParameters()
+        p.set("rport", nil)
+        return SIPVia(transport: "UDP", host: host, port: sipPort, branch: SIPVia.magicCookie + "-" + UUID().uuidString.prefix(12), parameters: p)
+    }
+
+    /// An SDP offer or answer for our RTP socket: PCMU, PCMA and telephone-event/8000 on 101.
+    func sdp() -> [UInt8] {
+        Array("""
+        v=0\r
+        o=phone 1 1 IN IP4 \(host)\r
+        s=-\r
+        c=IN IP4 \(host)\r
+        t=0 0\r
+        m=audio \(rtpPort) RTP/AVP 0 8 101\r
+        a=rtpmap:101 telephone-event/8000\r
+        a=fmtp:101 0-16\r
+        a=sendrecv\r
+
+        """.utf8)
+    }
+
+    /// Sends an INVITE for `number` from `caller@domain` to the hotline at `port`.
+    func invite(_ number: String, from caller: String, domain: String = "carrier.example", port: Int,
+                headers extra: [(SIPHeaderName, String)] = []) -> SIPMessage {
+        var from = SIPNameAddress(uri: SIPURI(user: caller, host: domain))
+        from.parameters.set("tag", makeTag())
+        var headers = SIPHeaders()
+        headers.add(.contentType, "application/sdp")
+        for (name, value) in extra { headers.add(name, value) }
+        let invite = SIPMessage(
+            startLine: .request(method: .invite, uri: SIPURI(user: number, host: "127.0.0.1", port: port)), via: [via()],
+            from: from, to: SIPNameAddress(uri: SIPURI(user: number, host: "127.0.0.1")),
+            callID: UUID().uuidString + "@test", cseq: SIPCSeq(1, .invite), maxForwards: 70,
+            contacts: [SIPNameAddress(uri: SIPURI(user: caller, host: host, port: sipPort))], extraHeaders: headers, body: sdp())
+        send(invite, to: port)
+        return invite
+    }
+
+    /// The first message received since `start` matching `predicate`.
+    func wait(for what: String, from start: Int = 0, limit: Duration = .seconds(10),
+              _ predicate: @escaping @Sendable (SIPMessage) -> Bool) async throws -> SIPMessage {
+        try await eventuallyValue(what, limit: limit) { self.messages.dropFirst(start).first(where: predicate) }
+    }
+
+    /// The final response to `request`.
+    func finalResponse(to request: SIPMessage, limit: Duration = .seconds(10)) async throws -> SIPMessage {
+        let callID = request.callID, cseq = request.cseq
+        return try await wait(for: "final response to \(request.method)", limit: limit) {
+            !$0.isRequest && $0.callID == callID && $0.cseq == cseq && ($0.statusCode ?? 0) >= 200
+        }
+    }
+
+    /// Sends the ACK for a 2xx and notes where the far end wants RTP.
+    func ack(_ response: SIPMessage, for invite: SIPMessage, port: Int) {
+        var to = invite.to
+        to.tag = response.to.tag
+        let ack = SIPMessage(startLine: .request(method: .ack, uri: response.contacts.first?.uri ?? invite.requestURI!),
+                             via: [via()], from: invite.from, to: to, callID: invite.callID,
+                             cseq: SIPCSeq(invite.cseq.sequence, .ack), maxForwards: 70)
+        send(ack, to: port)
+        noteRemoteRTP(response.body)
+    }
+
+    func noteRemoteRTP(_ body: [UInt8]) {
+        guard let sdp = try? SessionDescription(parsing: body), let media = sdp.media.first,
+              let address = (media.connection ?? sdp.connection)?.address,
+              let target = try? SocketAddress(ipAddress: address, port: media.port) else { return }
+        state.withLockedValue { $0.remoteRTP = target }
+    }
+
+    /// Sends a request inside the dialog of `invite` answered by `response` (BYE, INFO, re-INVITE).
+    func inDialog(_ method: SIPMethod, invite: SIPMessage, response: SIPMessage, cseq: UInt32, port: Int,
+                  headers extra: [(SIPHeaderName, String)] = [], body: [UInt8] = []) -> SIPMessage {
+        var to = invite.to
+        to.tag = response.to.tag
+        var headers = SIPHeaders()
+        for (name, value) in extra { headers.add(name, value) }
+        let request = SIPMessage(startLine: .request(method: method, uri: response.contacts.first?.uri ?? invite.requestURI!),
+                                 via: [via()], from: invite.from, to: to, callID: invite.callID, cseq: SIPCSeq(cseq, method),
+                                 maxForwards: 70, extraHeaders: headers, body: body)
+        send(request, to: port)
+        return request
+    }
+
+    /// CANCEL for a pending INVITE (same branch, §9.1).
+    func cancel(_ invite: SIPMessage, port: Int) {
+        let cancel = SIPMessage(startLine: .request(method: .cancel, uri: invite.requestURI!), via: [invite.via[0]],
+                                from: invite.from, to: invite.to, callID: invite.callID,
+                                cseq: SIPCSeq(invite.cseq.sequence, .cancel), maxForwards: 70)
+        send(cancel, to: port)
+    }
+
+    /// Answers an INVITE this phone received (as an agent) with 200 and our SDP.
+    func answer(_ invite: SIPMessage, status: Int = 200) {
+        var response = SIPResponseBuilder.response(to: invite, status: status, toTag: makeTag())
+        if status < 300 {
+            response.contacts = [SIPNameAddress(uri: SIPURI(user: "agent", host: host, port: sipPort))]
+            response.addHeader(.contentType, "application/sdp")
+            response.body = sdp()
+            noteRemoteRTP(invite.body)
+        }
+        let via = invite.via[0]
+        send(response, to: via.rport.flatMap { $0 } ?? via.port ?? 5060, host: via.received ?? via.host)
+    }
+
+    /// Presses a key: RFC 4733 packets on payload type 101, one every 20 ms of media time.
+    func press(_ key: Character) async throws {
+        guard let digit = DTMFDigit(character: key) else { return }
+        let target = try await eventuallyValue("the far end's RTP address") { self.state.withLockedValue { $0.remoteRTP } }
+        let (sequence, timestamp) = state.withLockedValue { s -> (UInt16, UInt32) in
+            defer {
+                s.sequence &+= 16
+                s.timestamp &+= 1600
+            }
+            return (s.sequence, s.timestamp)
+        }
+        for (index, frame) in TelephoneEventSender.frames(for: digit).enumerated() {
+            let packet = RTPPacket(payloadType: 101, marker: frame.marker, sequenceNumber: sequence &+ UInt16(index),
+                                   timestamp: timestamp, ssrc: 0x1234_5678, payload: frame.payload)
+            rtp.send(packet, to: target)
+        }
+    }
+
+    /// Sends `count` 20 ms PCMU frames of `byte` at once (their timestamps 20 ms apart).
+    func sendAudio(count: Int, byte: UInt8 = 0xFF) async throws {
+        let target = try await eventuallyValue("the far end's RTP address") { self.state.withLockedValue { $0.remoteRTP } }
+        for _ in 0..<count {
+            let (sequence, timestamp) = state.withLockedValue { s -> (UInt16, UInt32) in
+                defer {
+                    s.sequence &+= 1
+                    s.timestamp &+= 160
+                }
+                return (s.sequence, s.timestamp)
+            }
+            rtp.send(RTPPacket(payloadType: 0, sequenceNumber: sequence, timestamp: timestamp, ssrc: 0x1234_5678,
+                               payload: [UInt8](repeating: byte, count: 160)), to: target)
+        }
+    }
+
+    /// Audio received so far, as payload bytes.
+    var audioBytes: [UInt8] { state.withLockedValue { $0.rtpPayloads } }
+}
+
+/// Waits for real I/O to produce a value.
+func eventuallyValue<T: Sendable>(_ what: String, limit: Duration = .seconds(10), _ value: @escaping @Sendable () -> T?) async throws -> T {
+    let box = NIOLockedValueBox<T?>(nil)
+    try await eventually(what, limit: limit) {
+        box.withLockedValue { $0 = value() }
+        return box.withLockedValue { $0 } != nil
+    }
+    return box.withLockedValue { $0 }!
+}
