@@ -84,12 +84,23 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The HTTP API: call records (JSON, CSV), bearer tokens, the OpenAPI document.
+        .target(
+            name: "API",
+            dependencies: [
+                "Storage",
+                "SIP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // Assembles every part into one ServiceGroup; HTTP API.
         .target(
             name: "Server",
             dependencies: [
                 "SIP",
                 "ContactCenter",
+                "Storage",
+                "API",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,6 +150,15 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage"]
+        ),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API",
+                "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         // Writes a call through the store and waits to be killed (StorageTests' kill -9 test).
         .executableTarget(
