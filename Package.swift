@@ -41,6 +41,7 @@ let package = Package(
             name: "Media",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -56,6 +57,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -98,6 +100,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "SIP",
+                "Media",
                 "ContactCenter",
                 "Storage",
                 "API",
@@ -130,6 +133,8 @@ let package = Package(
             name: "MediaTests",
             dependencies: [
                 "Media",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -139,6 +144,8 @@ let package = Package(
             name: "ContactCenterTests",
             dependencies: [
                 "ContactCenter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "SIP",
                 "Media",
                 "Storage",

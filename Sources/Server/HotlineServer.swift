@@ -1,11 +1,14 @@
+import API
 import ContactCenter
 import Foundation
 import Hummingbird
 import Logging
+import Media
 import NIOCore
 import NIOPosix
 import SIP
 import ServiceLifecycle
+import Storage
 
 /// Where `hotline serve` listens and keeps its data.
 public struct ServerOptions: Sendable {
@@ -13,7 +16,27 @@ public struct ServerOptions: Sendable {
     public var sipPort = 5060
     public var httpPort = 8080
     public var dataDirectory = "data"
+    /// The address written in SDP, Via and Contact; default: the bind address when it is one
+    /// address, else this host's first non-loopback IPv4 address.
+    public var advertisedAddress: String?
+    /// Even ports for RTP (RTCP on the odd one above).
+    public var rtpPorts: ClosedRange<Int> = RTPPortPool.defaultRange
+    /// Record every answered call (stereo WAV under the data directory).
+    public var recordCalls = true
     public init() {}
+
+    /// The address peers reach this node at.
+    public func resolvedAdvertisedAddress() -> String {
+        if let advertisedAddress { return advertisedAddress }
+        if let first = bindAddresses.first, first != "0.0.0.0", first != "::" { return first }
+        let devices = (try? System.enumerateDevices()) ?? []
+        for device in devices {
+            if let address = device.address, address.protocol == .inet, let ip = address.ipAddress, !ip.hasPrefix("127.") {
+                return ip
+            }
+        }
+        return "127.0.0.1"
+    }
 }
 
 /// Assembles the parts of one Hotline node into a service group and runs it
@@ -43,12 +66,18 @@ public enum HotlineServer {
         sipConfig.port = options.sipPort
         let sip = SIPTransportService(configuration: sipConfig, endpoint: endpoint, logger: logger)
 
+        let store = try await openStore(configuration.store, dataDirectory: options.dataDirectory, logger: logger)
         let router = Router()
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { _, _ -> Response in
             let text = try await Metrics.render(endpoint)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        let (apiTokens, tokenSource) = try APITokens.load(
+            configured: configuration.api.tokens.map { APITokens.Token($0.token, role: $0.seesFullNumbers ? .full : .masked) },
+            dataDirectory: options.dataDirectory)
+        print("API token: \(tokenSource)")
+        addCallRoutes(to: router, store: store, tokens: apiTokens)
         let httpHost = options.bindAddresses.first ?? "0.0.0.0"
         let app = Application(
             router: router,
@@ -60,6 +89,24 @@ public enum HotlineServer {
 
         let persistence = RegistrationPersistence(endpoint: endpoint, dataDirectory: options.dataDirectory, logger: logger)
         try await persistence.load()
+
+        let writer = CallRecordWriter(store: store, logger: logger)
+        let advertised = options.resolvedAdvertisedAddress()
+        let media = CallMediaConfiguration(bindHost: options.bindAddresses.first ?? "0.0.0.0", advertisedAddress: advertised)
+        let settings = CallCenterSettings(
+            sipHost: advertised, sipPort: options.sipPort, media: media,
+            recordingsDirectory: options.recordCalls ? options.dataDirectory + "/recordings" : nil,
+            speechCacheDirectory: options.dataDirectory + "/speech")
+        let ports = RTPPortPool(range: options.rtpPorts)
+        let prompts = PromptResolver(cacheDirectory: settings.speechCacheDirectory)
+        let center = try await loop.submit {
+            let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings, ports: ports,
+                                    prompts: prompts, records: writer, udpPeer: { sip.udpPeer(to: $0) }, logger: logger)
+            endpoint.delegate = center
+            return center
+        }.get()
+        _ = center
+
         try await sip.start()
         for (proto, address) in sip.boundAddresses {
             print("SIP listening on \(proto.rawValue.lowercased()) \(address)")
@@ -68,8 +115,41 @@ public enum HotlineServer {
         print("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
         if isDemo { print("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
         let group = ServiceGroup(
-            configuration: .init(services: [app, SIPService(sip), persistence], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store)],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// Opens the configured store, brings its schema up to date and marks calls that were in
+    /// progress when the node last stopped as interrupted.
+    static func openStore(_ configuration: StoreConfiguration, dataDirectory: String, logger: Logger) async throws -> SQLStore {
+        let store: SQLStore
+        switch configuration {
+        case .sqlite(let path):
+            store = try await SQLStore.sqlite(path: path.hasPrefix("/") ? path : dataDirectory + "/" + path, logger: logger)
+        case .postgres(let url):
+            store = try await SQLStore.postgres(url: url, logger: logger)
+        }
+        try await store.migrate()
+        let interrupted = try await store.markInterrupted(endedAt: Date())
+        if interrupted > 0 { logger.warning("calls in progress at the last stop marked interrupted", metadata: ["count": "\(interrupted)"]) }
+        return store
+    }
+}
+
+/// Writes call records until shutdown, then drains the queue and closes the store.
+struct RecordWriterService: Service {
+    let writer: CallRecordWriter
+    let store: SQLStore
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await writer.run() }
+            try? await gracefulShutdown()
+            writer.finish()
+            await group.waitForAll()
+        }
+        try? await store.shutdown()
     }
 }
 

@@ -10,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the contact center (the built-in demo hotline without --config).")
 
-    @Option(help: "The configuration file (YAML), checked as a whole before anything starts; without it the built-in demo hotline runs. Agents register with the extensions and passwords it declares; call flows run once the call layer lands.")
+    @Option(help: "The configuration file (YAML), checked as a whole before anything starts; without it the built-in demo hotline runs. Agents register with the extensions and passwords it declares.")
     var config: String?
 
     @Option(help: "The data directory (database, recordings).")
@@ -24,6 +24,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "HTTP port.")
     var httpPort: Int = 8080
+
+    @Option(help: "Address put in SDP, Via and Contact (default: the bind address, else this host's first non-loopback IPv4 address).")
+    var advertise: String?
+
+    @Option(help: "RTP port range, e.g. 20000-29999.")
+    var rtpPorts: String = "20000-29999"
+
+    @Flag(help: "Do not record calls.")
+    var noRecording = false
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
@@ -43,6 +52,14 @@ struct ServeCommand: AsyncParsableCommand {
         options.sipPort = sipPort
         options.httpPort = httpPort
         options.dataDirectory = data
+        options.advertisedAddress = advertise
+        options.recordCalls = !noRecording
+        let bounds = rtpPorts.split(separator: "-").compactMap { Int($0) }
+        guard bounds.count == 2, bounds[0] >= 1024, bounds[0] + 1 < bounds[1], bounds[1] <= 65535 else {
+            FileHandle.standardError.write(Data("--rtp-ports: expected LOW-HIGH within 1024-65535, got \(rtpPorts)\n".utf8))
+            throw ExitCode.failure
+        }
+        options.rtpPorts = bounds[0]...bounds[1]
         try await HotlineServer.run(configuration: configuration, isDemo: config == nil, options: options, logger: logger)
     }
 }

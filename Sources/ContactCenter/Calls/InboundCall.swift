@@ -639,8 +639,9 @@ struct AgentLeg {
 
 extension LegMediaStatistics {
     init(_ statistics: LegStatistics) {
+        // RFC 3550's cumulative loss goes negative with duplicates; the record counts what went missing.
         self.init(packetsReceived: statistics.packetsReceived, packetsSent: statistics.packetsSent,
-                  packetsLost: statistics.packetsLost, jitterMilliseconds: statistics.jitterMilliseconds,
+                  packetsLost: max(0, statistics.packetsLost), jitterMilliseconds: statistics.jitterMilliseconds,
                   maxGapMilliseconds: statistics.maxGapMilliseconds)
     }
 }
