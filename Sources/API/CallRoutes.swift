@@ -46,6 +46,28 @@ func addCallRoutes<Context: RequestContext>(
     }
 }
 
+/// The realm named in `WWW-Authenticate`.
+let bearerRealm = "hotline"
+
+/// The role of `request`'s bearer token among `tokens`; throws 401 (with `WWW-Authenticate`)
+/// when it carries none that is valid. Every authenticated route uses it.
+public func authorizeBearer(_ request: Request, tokens: APITokens) throws -> APITokens.Role {
+    guard let header = request.headers[.authorization] else {
+        throw HTTPError(
+            .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"\(bearerRealm)\""],
+            message: "this API needs an 'Authorization: Bearer <token>' header")
+    }
+    let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+    guard parts.count == 2, parts[0].lowercased() == "bearer",
+        let role = tokens.role(forBearer: parts[1].trimmingCharacters(in: .whitespaces))
+    else {
+        throw HTTPError(
+            .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"\(bearerRealm)\", error=\"invalid_token\""],
+            message: "invalid bearer token")
+    }
+    return role
+}
+
 /// The handlers, independent of the request context type.
 struct CallAPI: Sendable {
     let store: any CallStore
@@ -57,20 +79,7 @@ struct CallAPI: Sendable {
 
     /// The role of the request's bearer token; 401 with `WWW-Authenticate` when it has none that is valid.
     func authorize(_ request: Request) throws -> APITokens.Role {
-        guard let header = request.headers[.authorization] else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"\(Self.realm)\""],
-                message: "this API needs an 'Authorization: Bearer <token>' header")
-        }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let role = tokens().role(forBearer: parts[1].trimmingCharacters(in: .whitespaces))
-        else {
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"\(Self.realm)\", error=\"invalid_token\""],
-                message: "invalid bearer token")
-        }
-        return role
+        try authorizeBearer(request, tokens: tokens())
     }
 
     func list(_ request: Request) async throws -> Response {

@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 import SIP
 import ServiceLifecycle
+import UnixSignals
 import Storage
 
 /// Where `hotline serve` listens and keeps its data.
@@ -48,7 +49,10 @@ public enum HotlineServer {
         isDemo ? "hotline.demo" : "hotline.\(configuration.hotline.numbers.first ?? "local")"
     }
 
-    public static func run(configuration: HotlineConfiguration, isDemo: Bool, options: ServerOptions, logger: Logger) async throws {
+    /// - Parameter reload: reads and checks the configuration file again, for SIGHUP and the
+    ///   reload API; `nil` when there is no file (the built-in demo).
+    public static func run(configuration: HotlineConfiguration, isDemo: Bool, options: ServerOptions, logger: Logger,
+                           reload: (@Sendable () throws(ConfigurationError) -> HotlineConfiguration)? = nil) async throws {
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var registrarConfig = Registrar.Configuration(realm: realm(for: configuration, isDemo: isDemo))
@@ -67,25 +71,6 @@ public enum HotlineServer {
         let sip = SIPTransportService(configuration: sipConfig, endpoint: endpoint, logger: logger)
 
         let store = try await openStore(configuration.store, dataDirectory: options.dataDirectory, logger: logger)
-        let router = Router()
-        router.get("healthz") { _, _ in "ok\n" }
-        router.get("metrics") { _, _ -> Response in
-            let text = try await Metrics.render(endpoint)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        let (apiTokens, tokenSource) = try APITokens.load(
-            configured: configuration.api.tokens.map { APITokens.Token($0.token, role: $0.seesFullNumbers ? .full : .masked) },
-            dataDirectory: options.dataDirectory)
-        print("API token: \(tokenSource)")
-        addCallRoutes(to: router, store: store, tokens: apiTokens)
-        let httpHost = options.bindAddresses.first ?? "0.0.0.0"
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(httpHost, port: options.httpPort), serverName: "Hotline"),
-            onServerRunning: { channel in
-                print("HTTP listening on \(channel.localAddress.map { "\($0)" } ?? "?")")
-            },
-            logger: logger)
 
         let persistence = RegistrationPersistence(endpoint: endpoint, dataDirectory: options.dataDirectory, logger: logger)
         try await persistence.load()
@@ -105,7 +90,42 @@ public enum HotlineServer {
             endpoint.delegate = center
             return center
         }.get()
-        _ = center
+        let reloader = ConfigurationReloader(center: center, logger: logger, load: reload ?? { configuration })
+
+        let (apiTokens, tokenSource) = try APITokens.load(
+            configured: configuration.api.tokens.map { APITokens.Token($0.token, role: $0.seesFullNumbers ? .full : .masked) },
+            dataDirectory: options.dataDirectory)
+        print("API token: \(tokenSource)")
+        let router = Router()
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("metrics") { request, _ -> Response in
+            _ = try authorizeBearer(request, tokens: apiTokens)
+            let text = try await Metrics.render(endpoint)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        addCallRoutes(to: router, store: store, tokens: apiTokens)
+        router.post("api/v1/reload") { request, _ -> Response in
+            guard try authorizeBearer(request, tokens: apiTokens).seesFullNumbers else {
+                throw HTTPError(.forbidden, message: "reloading needs a token with the full role")
+            }
+            let outcome = await reloader.reload()
+            let body: [String: any Sendable]
+            let status: HTTPResponse.Status
+            switch outcome {
+            case .applied(let summary): (status, body) = (.ok, ["applied": true, "summary": summary])
+            case .refused(let diagnostics): (status, body) = (.unprocessableContent, ["applied": false, "errors": diagnostics])
+            }
+            let json = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        }
+        let httpHost = options.bindAddresses.first ?? "0.0.0.0"
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(httpHost, port: options.httpPort), serverName: "Hotline"),
+            onServerRunning: { channel in
+                print("HTTP listening on \(channel.localAddress.map { "\($0)" } ?? "?")")
+            },
+            logger: logger)
 
         try await sip.start()
         for (proto, address) in sip.boundAddresses {
@@ -115,7 +135,8 @@ public enum HotlineServer {
         print("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
         if isDemo { print("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
         let group = ServiceGroup(
-            configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store)],
+            configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store),
+                                            ReloadOnHangup(reloader: reloader)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -134,6 +155,17 @@ public enum HotlineServer {
         let interrupted = try await store.markInterrupted(endedAt: Date())
         if interrupted > 0 { logger.warning("calls in progress at the last stop marked interrupted", metadata: ["count": "\(interrupted)"]) }
         return store
+    }
+}
+
+/// Reloads the configuration on SIGHUP.
+struct ReloadOnHangup: Service {
+    let reloader: ConfigurationReloader
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            _ = await reloader.reload()
+        }
     }
 }
 

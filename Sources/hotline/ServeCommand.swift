@@ -60,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         options.rtpPorts = bounds[0]...bounds[1]
-        try await HotlineServer.run(configuration: configuration, isDemo: config == nil, options: options, logger: logger)
+        var reload: (@Sendable () throws(ConfigurationError) -> HotlineConfiguration)?
+        if let path = config {
+            reload = { @Sendable () throws(ConfigurationError) -> HotlineConfiguration in try ConfigurationLoader().load(path) }
+        }
+        try await HotlineServer.run(configuration: configuration, isDemo: config == nil, options: options, logger: logger, reload: reload)
     }
 }

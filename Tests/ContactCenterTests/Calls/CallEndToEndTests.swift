@@ -319,3 +319,47 @@ struct CallEndToEndTests {
         await phone.stop()
     }
 }
+
+@Suite("Configuration reload", .serialized)
+struct ReloadTests {
+    @Test("a bad file is refused and the running configuration stays; a good one applies to new calls only")
+    func reload() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .silent
+        let path = bed.directory + "/demo.yaml"
+        let reloader = ConfigurationReloader(center: bed.center, logger: .init(label: "test")) { () throws(ConfigurationError) in
+            try ConfigurationLoader(speechSynthesizerAvailable: false).load(path)
+        }
+        // A call in progress, waiting on the CRM.
+        let phone = try await bed.phone()
+        let invite = phone.invite("959999", from: "13812345678", port: bed.sipPort)
+        let ok = try await phone.finalResponse(to: invite)
+        phone.ack(ok, for: invite, port: bed.sipPort)
+
+        let good = try String(contentsOfFile: path, encoding: .utf8)
+        try good.replacingOccurrences(of: "flow: greeting", with: "flow: nosuchflow").write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .refused(let diagnostics) = await reloader.reload() else {
+            Issue.record("a dangling flow reference was accepted")
+            return
+        }
+        #expect(diagnostics.contains { $0.contains("demo.yaml:") && $0.contains("nosuchflow") })
+        #expect(try await bed.onLoop { bed.center.configuration.destination(forDialled: "959999") } == .flow("greeting"))
+
+        // Number 959999 now leads to the night flow; the call in progress is not touched.
+        try good.replacingOccurrences(of: "flow: greeting", with: "flow: night").write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .applied = await reloader.reload() else {
+            Issue.record("a valid file was refused")
+            return
+        }
+        #expect(try await bed.onLoop { bed.center.configuration.destination(forDialled: "959999") } == .flow("night"))
+        #expect(try await bed.onLoop { bed.center.activeCalls } == 1)
+        try await bed.fire("webhook")
+        try await bed.fire("webhook")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.steps.first == "greeting/welcome")
+        await phone.stop()
+    }
+}
