@@ -95,7 +95,7 @@ public enum HotlineServer {
         let (apiTokens, tokenSource) = try APITokens.load(
             configured: configuration.api.tokens.map { APITokens.Token($0.token, role: $0.seesFullNumbers ? .full : .masked) },
             dataDirectory: options.dataDirectory)
-        print("API token: \(tokenSource)")
+        announce("API token: \(tokenSource)")
         let router = Router()
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { request, _ -> Response in
@@ -123,17 +123,17 @@ public enum HotlineServer {
             router: router,
             configuration: .init(address: .hostname(httpHost, port: options.httpPort), serverName: "Hotline"),
             onServerRunning: { channel in
-                print("HTTP listening on \(channel.localAddress.map { "\($0)" } ?? "?")")
+                announce("HTTP listening on \(channel.localAddress.map { "\($0)" } ?? "?")")
             },
             logger: logger)
 
         try await sip.start()
         for (proto, address) in sip.boundAddresses {
-            print("SIP listening on \(proto.rawValue.lowercased()) \(address)")
+            announce("SIP listening on \(proto.rawValue.lowercased()) \(address)")
         }
         let extensions = configuration.agents.map(\.extension).sorted()
-        print("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
-        if isDemo { print("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
+        announce("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
+        if isDemo { announce("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
         let group = ServiceGroup(
             configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store),
                                             ReloadOnHangup(reloader: reloader)],
@@ -223,4 +223,10 @@ enum Metrics {
 
         """
     }
+}
+
+/// Writes a line to standard output at once (unbuffered), so that people and scripts reading a
+/// pipe or a log file see what the node listens on as soon as it does.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -38,8 +38,6 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        // What it listens on is printed for people and scripts reading a pipe or a log file.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let configuration: HotlineConfiguration
         do {
             configuration = try config.map { try ConfigurationLoader().load($0) } ?? DemoConfiguration.load()
