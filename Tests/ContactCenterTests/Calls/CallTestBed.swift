@@ -96,6 +96,10 @@ final class CallTestBed: @unchecked Sendable {
     private(set) var center: CallCenter!
     private(set) var sipPort = 0
     private let ended = NIOLockedValueBox<[CallRecord]>([])
+    /// The store the call records are written to (SQLite in the test's folder).
+    private(set) var store: SQLStore!
+    private var writer: CallRecordWriter!
+    private var writerTask: Task<Void, Never>?
 
     /// The test configuration: the demo's flows with short generated prompts and this CRM.
     static func configurationText(crmPort: Int, trunkAllow: String, channels: Int) -> (main: String, flows: String) {
@@ -184,6 +188,11 @@ final class CallTestBed: @unchecked Sendable {
         let settings = CallCenterSettings(sipHost: "127.0.0.1", sipPort: sipPort,
                                           media: CallMediaConfiguration(bindHost: "127.0.0.1", advertisedAddress: "127.0.0.1"),
                                           recordingsDirectory: directory + "/recordings", speechCacheDirectory: directory + "/speech")
+        store = try await SQLStore.sqlite(path: directory + "/hotline.sqlite", logger: logger)
+        try await store.migrate()
+        let writer = CallRecordWriter(store: store, logger: logger)
+        self.writer = writer
+        writerTask = Task { await writer.run() }
         let transport = self.transport!
         let endpoint = self.endpoint!
         let timers = self.timers
@@ -191,7 +200,7 @@ final class CallTestBed: @unchecked Sendable {
         center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings,
                                     ports: RTPPortPool(range: ports), prompts: PromptResolver(cacheDirectory: settings.speechCacheDirectory),
-                                    timers: timers, records: nil, udpPeer: { transport.udpPeer(to: $0) }, logger: logger, now: now)
+                                    timers: timers, records: writer, udpPeer: { transport.udpPeer(to: $0) }, logger: logger, now: now)
             center.onCallEnded = { record in ended.withLockedValue { $0.append(record) } }
             endpoint.delegate = center
             return center
@@ -199,6 +208,9 @@ final class CallTestBed: @unchecked Sendable {
     }
 
     func stop() async {
+        writer?.finish()
+        await writerTask?.value
+        try? await store?.shutdown()
         await transport?.stop()
         await crm.stop()
         try? await group.shutdownGracefully()
@@ -208,9 +220,27 @@ final class CallTestBed: @unchecked Sendable {
     /// Records of calls that ended.
     var records: [CallRecord] { ended.withLockedValue { $0 } }
 
-    /// The record of the call with this SIP Call-ID, once it ended.
+    /// The stored record of the call with this SIP Call-ID, once it ended and was written; it must
+    /// equal the record the call layer handed over.
     func record(of callID: String) async throws -> CallRecord {
-        try await eventuallyValue("the call record of \(callID)") { self.records.first { $0.sipCallID == callID } }
+        let handed = try await eventuallyValue("the call record of \(callID)") { self.records.first { $0.sipCallID == callID } }
+        let store = self.store!
+        let box = NIOLockedValueBox<CallRecord?>(nil)
+        try await eventually("the stored record of \(callID)") {
+            let stored = try await store.call(id: handed.id)
+            box.withLockedValue { $0 = stored }
+            return stored.map { $0.disposition != .inProgress } ?? false
+        }
+        let stored = box.withLockedValue { $0 }!
+        var comparable = handed
+        // The store keeps times to the microsecond.
+        comparable.startedAt = stored.startedAt
+        comparable.answeredAt = stored.answeredAt
+        comparable.endedAt = stored.endedAt
+        if stored != comparable { throw StoredRecordMismatch(handed: handed, stored: stored) }
+        if let answered = handed.answeredAt, let storedAnswer = stored.answeredAt,
+           abs(answered.timeIntervalSince(storedAnswer)) > 0.001 { throw StoredRecordMismatch(handed: handed, stored: stored) }
+        return stored
     }
 
     /// Waits until the timer labelled `label` runs, then fires it.
@@ -239,4 +269,10 @@ final class CallTestBed: @unchecked Sendable {
         try await phone.start()
         return phone
     }
+}
+
+struct StoredRecordMismatch: Error, CustomStringConvertible {
+    var handed: CallRecord
+    var stored: CallRecord
+    var description: String { "stored record differs:\n\(handed)\n\(stored)" }
 }
