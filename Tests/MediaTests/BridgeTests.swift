@@ -107,6 +107,41 @@ import Testing
         #expect(bridge.hearsPeer(.agent))
     }
 
+    /// An IVR call: the prompt to the caller is tapped on the right channel where each frame was due, so the
+    /// recording has it whole and contiguous when the ticks run late by varying amounts (a loaded machine),
+    /// and when the prompt starts a few milliseconds after the recording.
+    @Test func ivrPromptRecordedWholeDespiteLateTicks() {
+        let prompt = (0..<8000).map { Int16(1000 + $0 % 211) }
+        let recordingStart = Duration.milliseconds(1000), promptStart = Duration.microseconds(1_005_300)
+        var bridge = MediaBridge(callerCodec: .pcmu)
+        bridge.play(PromptPlayer(playlist: [.audio(prompt)], start: promptStart, maxBurst: 100), to: .caller)
+        var recording = StereoRecordingBuffer(start: recordingStart)
+        var rng = SplitMix(seed: 11)
+        var now = promptStart, sent: [UInt8] = [], ended = false, k = 1
+        while !ended, k < 1000 {
+            // Ticks every 20 ms (on the ticker's own schedule), each 0 to 19 ms late, and now and then 150 ms late.
+            let late = rng.next() % 7 == 0 ? 150_000 : Int(rng.next() % 20_000)
+            now = max(now, recordingStart + .milliseconds(20 * k) + .microseconds(late))
+            k += 1
+            let actions = bridge.tick(now: now)
+            sent += actions.frames.flatMap(\.payload)
+            for item in actions.tap {
+                guard case let .local(at) = item.timing else { Issue.record("not local"); continue }
+                #expect(item.channel == .right)
+                recording.addLocal(item.samples, channel: item.channel, at: at)
+            }
+            ended = !actions.promptsEnded.isEmpty
+        }
+        #expect(sent == MuLaw.encode(prompt))
+        let pcm = recording.finish(now: now)
+        let right = stride(from: 1, to: pcm.count, by: 2).map { pcm[$0] }
+        let offset = 42 // 5.3 ms after the recording started
+        #expect(right.count >= offset + prompt.count)
+        #expect(right[..<offset].allSatisfy { $0 == 0 })
+        #expect(Array(right[offset..<(offset + prompt.count)]) == prompt)
+        #expect(right[(offset + prompt.count)...].allSatisfy { $0 == 0 })
+    }
+
     /// A known WAV prompt goes from the agent's endpoint (PCMA) over RTP with loss and reordering through the
     /// bridge to the caller (PCMU) and into the stereo recording.
     @Test func wavThroughRTPAndBridgeIntoRecording() throws {

@@ -190,7 +190,9 @@ public struct MediaBridge: Sendable {
                 for (i, samples) in output.frames.enumerated() {
                     actions.frames.append(frame(codec.encode(samples), to: side))
                     if side == .caller, codecs[BridgeSide.agent.rawValue] == nil {
-                        let at = now - PromptPlayer.frameDuration * (output.frames.count - 1 - i)
+                        // Tapped where the frame belongs (when it was due), so a prompt is recorded whole and
+                        // contiguous however late the ticks ran.
+                        let at = output.firstFrameDue + PromptPlayer.frameDuration * i
                         actions.tap.append(RecordingTapItem(channel: .right, samples: samples, timing: .local(at: at)))
                     }
                 }

@@ -136,7 +136,8 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         ticker.add(self)
         if let pending = pendingPrompt {
             pendingPrompt = nil
-            bridge!.play(PromptPlayer(playlist: pending.playlist, loops: pending.loop, allowsBargeIn: pending.bargeIn, start: now), to: .caller)
+            bridge!.play(PromptPlayer(playlist: pending.playlist, loops: pending.loop, allowsBargeIn: pending.bargeIn, start: now,
+                                     maxBurst: configuration.promptCatchUpFrames), to: .caller)
         }
         logger.debug("caller answered", metadata: ["codec": "\(audio.codec)", "remote": "\(address)",
                                                    "dtmf": "\(audio.usesInbandDTMF ? "in-band" : "rfc4733")"])
@@ -169,7 +170,8 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         guard isOpen else { return }
         promptInProgress = true
         if bridge != nil {
-            bridge!.play(PromptPlayer(playlist: playlist, loops: loop, allowsBargeIn: bargeIn, start: MediaClock.now()), to: .caller)
+            bridge!.play(PromptPlayer(playlist: playlist, loops: loop, allowsBargeIn: bargeIn, start: MediaClock.now(),
+                                     maxBurst: configuration.promptCatchUpFrames), to: .caller)
         } else {
             pendingPrompt = (playlist, bargeIn, loop)
         }
@@ -301,14 +303,15 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
 
     /// Records the call to a stereo WAV file (PCM 16-bit, 8 kHz): the caller on the left, the agent on the
     /// right; before an agent is connected, what is played to the caller is on the right. Written incrementally
-    /// off the event loop (about every 500 ms, 200 ms behind real time); finalized by ``close()``.
+    /// off the event loop (about every 500 ms, ``CallMediaConfiguration/recordingDelay`` behind real time); finalized by
+    /// ``close()``.
     public func startRecording(path: String) throws(CallMediaError) {
         eventLoop.assertInEventLoop()
         guard isOpen else { throw .closed }
         guard recording == nil else { throw .alreadyRecording }
         let writer: WAVFileWriter
         do { writer = try WAVFileWriter(path: path, format: .pcm16, sampleRate: 8000, channels: 2) } catch { throw .recording(error) }
-        recording = Recording(path: path, writer: writer, start: MediaClock.now(), eventLoop: eventLoop)
+        recording = Recording(path: path, writer: writer, start: MediaClock.now(), delay: configuration.recordingDelay, eventLoop: eventLoop)
     }
 
     // MARK: Close
@@ -458,9 +461,9 @@ private final class Recording: @unchecked Sendable {
     private let eventLoop: any EventLoop
     private var failed = false
 
-    init(path: String, writer: WAVFileWriter, start: Duration, eventLoop: any EventLoop) {
+    init(path: String, writer: WAVFileWriter, start: Duration, delay: Duration, eventLoop: any EventLoop) {
         self.path = path
-        self.buffer = StereoRecordingBuffer(start: start)
+        self.buffer = StereoRecordingBuffer(start: start, delay: delay)
         self.writer = WriterBox(writer)
         self.chain = eventLoop.makeSucceededVoidFuture()
         self.eventLoop = eventLoop

@@ -12,6 +12,14 @@ public struct CallMediaConfiguration: Sendable {
     public var rtcp = true
     /// CNAME in RTCP source descriptions.
     public var cname = "hotline"
+    /// Most 20 ms prompt frames one late tick sends at once to catch up (``PromptPlayer/maxBurst``); when the
+    /// loop was held up for longer, the rest of the frames owed are skipped so the caller stays in real time.
+    /// The default (100 ms) suits live calls; a large value never skips, so every frame of a prompt is sent
+    /// however late the ticks run.
+    public var promptCatchUpFrames = PromptPlayer.defaultMaxBurst
+    /// How long the recording holds audio before writing it, so late packets still land in place
+    /// (``StereoRecordingBuffer/delay``).
+    public var recordingDelay: Duration = .milliseconds(200)
 
     public init(bindHost: String, advertisedAddress: String) {
         self.bindHost = bindHost

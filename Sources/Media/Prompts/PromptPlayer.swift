@@ -43,6 +43,9 @@ public struct PromptTickOutput: Sendable, Hashable {
     public var frames: [[Int16]]
     /// Set on the tick the playlist ended.
     public var stopped: PromptStopReason?
+    /// When the first of `frames` was due, on the clock of ``PromptPlayer/tick(now:)``; frame `i` was due
+    /// `i` × 20 ms later. This is where the frames belong on the call's timeline, however late the tick ran.
+    public var firstFrameDue: Duration
 }
 
 /// Plays a playlist of prompts as 20 ms frames paced by an injected monotonic
@@ -54,6 +57,8 @@ public struct PromptTickOutput: Sendable, Hashable {
 public struct PromptPlayer: Sendable {
     public static let frameSamples = 160
     public static let frameDuration = Duration.milliseconds(20)
+    /// The default ``maxBurst``: a tick up to 100 ms late catches up fully.
+    public static let defaultMaxBurst = 5
 
     public let playlist: [PromptSource]
     /// Start the playlist again after the last item (music on hold).
@@ -70,7 +75,7 @@ public struct PromptPlayer: Sendable {
     public private(set) var framesSkipped = 0
     public private(set) var stopReason: PromptStopReason?
 
-    public init(playlist: [PromptSource], loops: Bool = false, allowsBargeIn: Bool = true, start: Duration, maxBurst: Int = 5) {
+    public init(playlist: [PromptSource], loops: Bool = false, allowsBargeIn: Bool = true, start: Duration, maxBurst: Int = PromptPlayer.defaultMaxBurst) {
         self.playlist = playlist
         self.loops = loops
         self.allowsBargeIn = allowsBargeIn
@@ -94,7 +99,7 @@ public struct PromptPlayer: Sendable {
 
     /// Call on every 20 ms tick of the media clock.
     public mutating func tick(now: Duration) -> PromptTickOutput {
-        guard stopReason == nil else { return PromptTickOutput(frames: [], stopped: nil) }
+        guard stopReason == nil else { return PromptTickOutput(frames: [], stopped: nil, firstFrameDue: dueTime(of: framesProduced)) }
         var due = framesDue(at: now) - framesProduced
         if due > maxBurst {
             let skip = due - maxBurst
@@ -103,13 +108,19 @@ public struct PromptPlayer: Sendable {
             framesSkipped += skip
             due = maxBurst
         }
+        let firstFrameDue = dueTime(of: framesProduced)
         var frames: [[Int16]] = []
         while due > 0, stopReason == nil {
             frames.append(nextFrame())
             framesProduced += 1
             due -= 1
         }
-        return PromptTickOutput(frames: frames, stopped: stopReason)
+        return PromptTickOutput(frames: frames, stopped: stopReason, firstFrameDue: firstFrameDue)
+    }
+
+    /// When frame `index` (from 0) is due.
+    private func dueTime(of index: Int) -> Duration {
+        start + Self.frameDuration * index
     }
 
     /// A digit arrived; returns true when it stopped playback (barge-in).

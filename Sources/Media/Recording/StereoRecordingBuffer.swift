@@ -99,7 +99,8 @@ public struct StereoRecordingBuffer: Sendable {
     public mutating func addLocal(_ samples: [Int16], channel: RecordingChannel, at time: Duration) {
         let c = channel.rawValue
         var placed = position(of: time)
-        if abs(placed - channelEnd[c]) <= samples.count { placed = channelEnd[c] }
+        // Snap to the end of the channel's previous audio, if it has any (not to the start of the recording).
+        if channelEnd[c] > 0, abs(placed - channelEnd[c]) <= samples.count { placed = channelEnd[c] }
         place(samples, channel: c, at: placed)
     }
 
