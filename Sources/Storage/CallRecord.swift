@@ -192,6 +192,17 @@ public protocol CallStore: Sendable {
     /// Calls matching the query, newest first.
     func calls(matching query: CallQuery) async throws -> CallPage
     func call(id: UUID) async throws -> CallRecord?
+    /// Writes many calls' rows at once: first the in-progress rows of `started` (as
+    /// ``callStarted(_:)``), then the final rows of `ended` (as ``callEnded(_:)``); durable when
+    /// this returns. A busy node writes a batch per disk flush instead of a flush per row.
+    func record(started: [CallRecord], ended: [CallRecord]) async throws
+}
+
+extension CallStore {
+    public func record(started: [CallRecord], ended: [CallRecord]) async throws {
+        for record in started { try await callStarted(record) }
+        for record in ended { try await callEnded(record) }
+    }
 }
 
 /// Errors of the store.

@@ -200,6 +200,44 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
             .run()
     }
 
+    /// Rows per statement: 24 columns each stays under SQLite's 32,766 bound values.
+    static let rowsPerStatement = 500
+
+    public func record(started: [CallRecord], ended: [CallRecord]) async throws {
+        // One statement per chunk: a single-statement write is atomic and costs one flush.
+        for chunk in Self.chunks(of: started) {
+            var insert = database.insert(into: "calls").columns(Self.callColumns)
+            for record in chunk {
+                var record = record
+                record.disposition = .inProgress
+                insert = insert.values(try Self.values(of: record))
+            }
+            try await insert.ignoringConflicts(with: ["id"]).run()
+        }
+        for chunk in Self.chunks(of: ended) {
+            var insert = database.insert(into: "calls").columns(Self.callColumns)
+            for record in chunk { insert = insert.values(try Self.values(of: record)) }
+            try await insert.onConflict(with: ["id"]) { update in
+                var update = update
+                for column in Self.callColumns where column != "id" {
+                    update = update.set(excludedValueOf: column)
+                }
+                return update
+            }.run()
+        }
+    }
+
+    /// `records` in chunks of ``rowsPerStatement``, each id at most once per chunk (the last
+    /// version of a record wins).
+    static func chunks(of records: [CallRecord]) -> [[CallRecord]] {
+        var latest: [UUID: Int] = [:]
+        for (index, record) in records.enumerated() { latest[record.id] = index }
+        let unique = records.enumerated().filter { latest[$0.element.id] == $0.offset }.map(\.element)
+        return stride(from: 0, to: unique.count, by: rowsPerStatement).map {
+            Array(unique[$0..<min($0 + rowsPerStatement, unique.count)])
+        }
+    }
+
     public func markInterrupted(endedAt: Date) async throws -> Int {
         let rows = try await database.raw("""
             UPDATE calls SET disposition = \(bind: CallDisposition.interrupted.rawValue),

@@ -3,64 +3,122 @@ import NIOConcurrencyHelpers
 import Storage
 
 /// Hands call records to the store in the order calls produce them, off the event loop: a
-/// call's in-progress row is always written before its final row. ``run()`` writes until
-/// ``finish()`` and then drains what is queued, so a graceful stop loses no finished call.
+/// call's in-progress row is always written before its final row. Records that queue up while
+/// a write is on its way go together in the next one (one disk flush for many calls), so a
+/// busy node is not held to the disk's flushes per second. ``run()`` writes until ``finish()``
+/// and then drains what is queued, so a graceful stop loses no finished call.
+/// With an inspection queue, an answered call's recording is enqueued for quality inspection
+/// once its final row is written (a stop between the two is caught up by the worker's start).
 public final class CallRecordWriter: Sendable {
-    enum Write: Sendable {
-        case started(CallRecord)
-        case ended(CallRecord)
+    private struct Pending {
+        var started: [CallRecord] = []
+        var ended: [CallRecord] = []
+        var finished = false
+        var queued = 0
+        var written = 0
+        var failed = 0
+        var batches = 0
     }
 
     public let store: any CallStore
-    private let stream: AsyncStream<Write>
-    private let continuation: AsyncStream<Write>.Continuation
+    public let inspections: (any InspectionQueue)?
+    private let pending = NIOLockedValueBox(Pending())
+    /// Wakes ``run()``; one buffered wake-up is enough, whatever queued meanwhile.
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
     private let logger: Logger
-    private let counts = NIOLockedValueBox((queued: 0, written: 0, failed: 0))
 
-    public init(store: any CallStore, logger: Logger) {
+    public init(store: any CallStore, inspections: (any InspectionQueue)? = nil, logger: Logger) {
         self.store = store
+        self.inspections = inspections
         self.logger = logger
-        (stream, continuation) = AsyncStream.makeStream(of: Write.self)
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Queues the in-progress row of a call that started.
-    public func started(_ record: CallRecord) { enqueue(.started(record)) }
-
-    /// Queues the final row of a call that ended.
-    public func ended(_ record: CallRecord) { enqueue(.ended(record)) }
-
-    private func enqueue(_ write: Write) {
-        counts.withLockedValue { $0.queued += 1 }
-        continuation.yield(write)
+    public func started(_ record: CallRecord) {
+        pending.withLockedValue {
+            $0.started.append(record)
+            $0.queued += 1
+        }
+        wake.yield()
     }
 
-    /// Records queued, written and failed so far.
-    public var statistics: (queued: Int, written: Int, failed: Int) { counts.withLockedValue { $0 } }
+    /// Queues the final row of a call that ended.
+    public func ended(_ record: CallRecord) {
+        pending.withLockedValue {
+            $0.ended.append(record)
+            $0.queued += 1
+        }
+        wake.yield()
+    }
 
-    /// Stops taking new records; ``run()`` returns once the queue is written.
-    public func finish() { continuation.finish() }
+    /// Records queued, written and failed so far, and the writes they took.
+    public var statistics: (queued: Int, written: Int, failed: Int, batches: Int) {
+        pending.withLockedValue { ($0.queued, $0.written, $0.failed, $0.batches) }
+    }
 
-    /// Writes records until ``finish()``. A failed write is retried a few times, then logged.
+    /// Stops waiting for records; ``run()`` returns once the queue is written.
+    public func finish() {
+        pending.withLockedValue { $0.finished = true }
+        wake.finish()
+    }
+
+    /// Writes queued records until ``finish()``. A failed batch is retried a few times, then
+    /// logged and dropped.
     public func run() async {
-        for await write in stream {
-            var attempt = 0
-            while true {
-                do {
-                    switch write {
-                    case .started(let record): try await store.callStarted(record)
-                    case .ended(let record): try await store.callEnded(record)
-                    }
-                    counts.withLockedValue { $0.written += 1 }
-                    break
-                } catch {
-                    attempt += 1
-                    if attempt >= 3 {
-                        counts.withLockedValue { $0.failed += 1 }
-                        logger.error("call record not written", metadata: ["error": "\(error)"])
-                        break
-                    }
-                    try? await Task.sleep(for: .milliseconds(100 * attempt))
+        var iterator = wakeups.makeAsyncIterator()
+        while true {
+            let (started, ended, finished) = pending.withLockedValue { state in
+                defer {
+                    state.started.removeAll(keepingCapacity: true)
+                    state.ended.removeAll(keepingCapacity: true)
                 }
+                return (state.started, state.ended, state.finished)
+            }
+            if !started.isEmpty || !ended.isEmpty {
+                await write(started: started, ended: ended)
+                continue
+            }
+            if finished { return }
+            guard await iterator.next() != nil else {
+                // Finished: one more pass writes what queued last.
+                continue
+            }
+        }
+    }
+
+    private func write(started: [CallRecord], ended: [CallRecord]) async {
+        for attempt in 1...3 {
+            do {
+                try await store.record(started: started, ended: ended)
+                pending.withLockedValue {
+                    $0.written += started.count + ended.count
+                    $0.batches += 1
+                }
+                for record in ended { await enqueueInspection(record) }
+                return
+            } catch {
+                if attempt == 3 {
+                    pending.withLockedValue { $0.failed += started.count + ended.count }
+                    logger.error("call records not written", metadata: ["count": "\(started.count + ended.count)", "error": "\(error)"])
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
+    }
+
+    /// Enqueues the recording of an answered call; retried a few times, then logged.
+    private func enqueueInspection(_ record: CallRecord) async {
+        guard let inspections, record.disposition == .answered, let recording = record.recording else { return }
+        for attempt in 1...3 {
+            do {
+                try await inspections.enqueueInspection(callID: record.id, recording: recording)
+                return
+            } catch {
+                if attempt == 3 { logger.error("recording not enqueued for inspection", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
     }

@@ -1,0 +1,42 @@
+import ContactCenter
+import Foundation
+import Logging
+import Storage
+import Testing
+
+@Suite("Call record writer")
+struct CallRecordWriterTests {
+    @Test("records queued while a write is under way go together, in order: every call ends final, none in progress")
+    func batches() async throws {
+        let folder = NSTemporaryDirectory() + "hotline-writer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try await SQLStore.sqlite(path: folder + "/calls.sqlite", logger: Logger(label: "test"))
+        try await store.migrate()
+        let writer = CallRecordWriter(store: store, logger: Logger(label: "test"))
+        let start = Date(timeIntervalSince1970: 1_796_000_000)
+        var records: [CallRecord] = []
+        for n in 0..<600 {
+            var record = CallRecord(sipCallID: "c\(n)", startedAt: start.addingTimeInterval(Double(n)), caller: "1390000\(1000 + n)", dialled: "959999")
+            writer.started(record)
+            record.disposition = n % 3 == 0 ? .abandoned : .answered
+            record.endedAt = record.startedAt.addingTimeInterval(30)
+            records.append(record)
+            // Most calls end at once; a third end after a later call started.
+            if n % 3 != 2 { writer.ended(record) }
+        }
+        for record in records.enumerated() where record.offset % 3 == 2 { writer.ended(record.element) }
+        writer.finish()
+        await writer.run()
+        let statistics = writer.statistics
+        #expect(statistics.written == 1200)
+        #expect(statistics.failed == 0)
+        #expect(statistics.batches < 1200)
+        let page = try await store.calls(matching: CallQuery(limit: 1000))
+        #expect(page.total == 600)
+        #expect(page.calls.allSatisfy { $0.disposition != .inProgress })
+        #expect(try await store.call(id: records[5].id)?.disposition == .answered)
+        #expect(try await store.call(id: records[6].id)?.disposition == .abandoned)
+        try await store.shutdown()
+    }
+}
