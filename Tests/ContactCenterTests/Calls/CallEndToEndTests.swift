@@ -21,10 +21,16 @@ struct CallEndToEndTests {
         return (invite, ok)
     }
 
+    /// Waits for Hotline's BYE ending the call of `invite`, then returns the stored record.
+    func hungUp(_ bed: CallTestBed, _ phone: TestPhone, _ invite: SIPMessage) async throws -> CallRecord {
+        let callID = invite.callID
+        _ = try await phone.wait(for: "BYE from Hotline") { $0.isRequest && $0.method == .bye && $0.callID == callID }
+        return try await bed.record(of: callID)
+    }
+
     @Test("menu 1 → sales; nobody is logged in, so sales overflows to default, which gives up: Hotline hangs up")
     func menuSales() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json("{}")
         let phone = try await bed.phone()
@@ -59,14 +65,12 @@ struct CallEndToEndTests {
 
     @Test("caller-ID routing with the CRM failing (5xx, retried once): 138… → VIP")
     func vipByPrefix() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .status(500)
         let phone = try await bed.phone()
         let (invite, _) = try await call(bed, phone, caller: "13812345678")
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(bed.crm.requests.count == 2)
         #expect(record.steps.contains("greeting/vip"))
         #expect(!record.steps.contains("greeting/menu"))
@@ -76,14 +80,12 @@ struct CallEndToEndTests {
 
     @Test("caller-ID routing with a CRM answering garbage (no retry): enterprise.com → enterprise")
     func enterpriseByDomain() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json("<html>")
         let phone = try await bed.phone()
         let (invite, _) = try await call(bed, phone, domain: "enterprise.com")
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(bed.crm.requests.count == 1)
         #expect(record.steps.contains("greeting/enterprise"))
         #expect(record.variables["webhook_result"] == "unreadable")
@@ -92,14 +94,12 @@ struct CallEndToEndTests {
 
     @Test("a CRM answer overrides the rules: {\"next\": \"vip\"} for an ordinary caller")
     func crmOverrides() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json(#"{"next": "vip", "variables": {"customer": "C-1001"}}"#)
         let phone = try await bed.phone()
         let (invite, _) = try await call(bed, phone)
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(record.steps.prefix(3) == ["greeting/welcome", "greeting/crm", "greeting/vip"])
         #expect(record.variables["customer"] == "C-1001")
         await phone.stop()
@@ -107,8 +107,7 @@ struct CallEndToEndTests {
 
     @Test("a hung CRM: each attempt times out (timers fired by hand), then the rules decide")
     func crmSlow() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .silent
         let phone = try await bed.phone()
@@ -116,8 +115,7 @@ struct CallEndToEndTests {
         try await bed.fire("webhook")
         try await eventually("the retry") { bed.crm.requests.count == 2 }
         try await bed.fire("webhook")
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(record.steps.contains("greeting/vip"))
         #expect(record.variables["webhook_result"] == "failed")
         await phone.stop()
@@ -125,26 +123,23 @@ struct CallEndToEndTests {
 
     @Test("no input twice at the menu → after-sales (digit timers fired by hand)")
     func noInput() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json("{}")
         let phone = try await bed.phone()
         let (invite, _) = try await call(bed, phone)
         try await bed.fire("firstDigit")
         try await bed.fire("firstDigit")
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(record.steps.contains("greeting/after-sales"))
         #expect(record.digits == "")
         await phone.stop()
     }
 
-    @Test("0 then extension 8003: the registered agent rings, answers and is bridged; the caller hangs up")
-    func extensionToAgent() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
-        defer { Task { await bed.stop() } }
+    /// A caller dials 0 then 8003 at the menu; the registered agent phone answers. Returns both
+    /// phones, the caller's INVITE and 200, and the INVITE and ACK the agent received.
+    func callAgent8003(_ bed: CallTestBed) async throws
+        -> (phone: TestPhone, agent: TestPhone, invite: SIPMessage, ok: SIPMessage, ring: SIPMessage, ack: SIPMessage) {
         bed.crm.behaviour = .json("{}")
         let agent = try await bed.phone()
         try await bed.register(agent, as: "8003")
@@ -153,9 +148,17 @@ struct CallEndToEndTests {
         try await eventually("the CRM request") { bed.crm.requests.count == 1 }
         for key in "08003" { try await phone.press(key) }
         let ring = try await agent.wait(for: "INVITE to the agent") { $0.isRequest && $0.method == .invite }
-        #expect(ring.requestURI?.user == "8003")
         agent.answer(ring)
-        _ = try await agent.wait(for: "ACK from Hotline") { $0.isRequest && $0.method == .ack }
+        let ack = try await agent.wait(for: "ACK from Hotline") { $0.isRequest && $0.method == .ack }
+        return (phone, agent, invite, ok, ring, ack)
+    }
+
+    @Test("0 then extension 8003: the registered agent rings, answers and is bridged; the caller hangs up")
+    func extensionToAgent() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let (phone, agent, invite, ok, ring, _) = try await callAgent8003(bed)
+        #expect(ring.requestURI?.user == "8003")
         // Audio from the agent reaches the caller through the bridge.
         let before = phone.audioBytes.count
         try await agent.sendAudio(count: 20, byte: 0x55)
@@ -178,18 +181,9 @@ struct CallEndToEndTests {
 
     @Test("the agent hangs up: Hotline sends BYE to the caller")
     func agentHangsUp() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
-        bed.crm.behaviour = .json("{}")
-        let agent = try await bed.phone()
-        try await bed.register(agent, as: "8003")
-        let phone = try await bed.phone()
-        let (invite, _) = try await call(bed, phone)
-        for key in "08003" { try await phone.press(key) }
-        let ring = try await agent.wait(for: "INVITE to the agent") { $0.isRequest && $0.method == .invite }
-        agent.answer(ring)
-        let ack = try await agent.wait(for: "ACK") { $0.isRequest && $0.method == .ack }
+        let (phone, agent, invite, _, ring, ack) = try await callAgent8003(bed)
         // The agent's BYE, in the dialog Hotline made with it.
         var to = ring.from
         to.parameters = ring.from.parameters
@@ -210,8 +204,7 @@ struct CallEndToEndTests {
 
     @Test("an unknown extension three times → the default queue")
     func extensionInvalid() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json("{}")
         let phone = try await bed.phone()
@@ -219,8 +212,7 @@ struct CallEndToEndTests {
         for key in "01234#" { try await phone.press(key) }
         for key in "99#" { try await phone.press(key) }
         for key in "7#" { try await phone.press(key) }
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(record.steps.last == "greeting/default")
         #expect(record.digits == "01234#99#7#")
         await phone.stop()
@@ -228,8 +220,7 @@ struct CallEndToEndTests {
 
     @Test("a caller outside every trunk's allow-list gets 403 and no call starts")
     func notAllowed() async throws {
-        let bed = CallTestBed()
-        try await bed.start(trunkAllow: "127.0.0.2/32")
+        let bed = try await CallTestBed.started(trunkAllow: "127.0.0.2/32")
         defer { Task { await bed.stop() } }
         let phone = try await bed.phone()
         let invite = phone.invite("959999", from: "13912345678", port: bed.sipPort)
@@ -242,8 +233,7 @@ struct CallEndToEndTests {
 
     @Test("a trunk at its channel limit answers 503 with Retry-After, and records the refusal")
     func channelLimit() async throws {
-        let bed = CallTestBed()
-        try await bed.start(channels: 1)
+        let bed = try await CallTestBed.started(channels: 1)
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .silent
         let first = try await bed.phone()
@@ -265,8 +255,7 @@ struct CallEndToEndTests {
 
     @Test("CANCEL during an early-media prompt: 487, the call is abandoned")
     func cancelDuringPrompt() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         let phone = try await bed.phone()
         let invite = phone.invite("959998", from: "13912345678", port: bed.sipPort)
@@ -293,8 +282,7 @@ struct CallEndToEndTests {
         defer { Task { await bed.stop() } }
         let phone = try await bed.phone()
         let (invite, _) = try await call(bed, phone, number: "959997")
-        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
-        let record = try await bed.record(of: invite.callID)
+        let record = try await hungUp(bed, phone, invite)
         #expect(record.steps == ["night/schedule#1", "night/closed", "night/hangup#4"])
         #expect(record.hangupCause == "flow-completed")
         await phone.stop()
@@ -302,8 +290,7 @@ struct CallEndToEndTests {
 
     @Test("SIP INFO dtmf-relay digits drive the menu like RTP digits")
     func infoDigits() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .json("{}")
         let phone = try await bed.phone()
@@ -324,8 +311,7 @@ struct CallEndToEndTests {
 struct ReloadTests {
     @Test("a bad file is refused and the running configuration stays; a good one applies to new calls only")
     func reload() async throws {
-        let bed = CallTestBed()
-        try await bed.start()
+        let bed = try await CallTestBed.started()
         defer { Task { await bed.stop() } }
         bed.crm.behaviour = .silent
         let path = bed.directory + "/demo.yaml"

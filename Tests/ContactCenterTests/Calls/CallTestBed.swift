@@ -155,6 +155,14 @@ final class CallTestBed: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "hotline-calls-" + UUID().uuidString
     }
 
+    /// A test bed, started.
+    static func started(trunkAllow: String = "127.0.0.1/32", channels: Int = 30,
+                        now: @escaping @Sendable () -> Date = { Date() }) async throws -> CallTestBed {
+        let bed = CallTestBed()
+        try await bed.start(trunkAllow: trunkAllow, channels: channels, now: now)
+        return bed
+    }
+
     /// Starts the node; `now` is the wall clock flows see.
     func start(trunkAllow: String = "127.0.0.1/32", channels: Int = 30, promptMilliseconds: Int = 60,
                now: @escaping @Sendable () -> Date = { Date() }) async throws {
