@@ -349,3 +349,84 @@ struct ReloadTests {
         await phone.stop()
     }
 }
+
+@Suite("Calls end to end: in the dialog", .serialized)
+struct CallDialogTests {
+    func answered(_ bed: CallTestBed, _ phone: TestPhone, headers: [(SIPHeaderName, String)] = []) async throws -> (SIPMessage, SIPMessage) {
+        bed.crm.behaviour = .silent
+        let invite = phone.invite("959999", from: "13912345678", port: bed.sipPort, headers: headers)
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        phone.ack(ok, for: invite, port: bed.sipPort)
+        return (invite, ok)
+    }
+
+    @Test("re-INVITE to hold (sendonly) is answered recvonly, and resume (sendrecv) sendrecv")
+    func hold() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let (invite, ok) = try await answered(bed, phone)
+        let held = String(decoding: phone.sdp(), as: UTF8.self).replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
+        let hold = phone.inDialog(.invite, invite: invite, response: ok, cseq: 2, port: bed.sipPort,
+                                  headers: [(.contentType, "application/sdp")], body: Array(held.utf8))
+        let holdOK = try await phone.finalResponse(to: hold)
+        #expect(holdOK.statusCode == 200)
+        #expect(String(decoding: holdOK.body, as: UTF8.self).contains("a=recvonly"))
+        let resume = phone.inDialog(.invite, invite: invite, response: ok, cseq: 3, port: bed.sipPort,
+                                    headers: [(.contentType, "application/sdp")], body: phone.sdp())
+        let resumeOK = try await phone.finalResponse(to: resume)
+        #expect(String(decoding: resumeOK.body, as: UTF8.self).contains("a=sendrecv"))
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 4, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        #expect(try await bed.record(of: invite.callID).hangupBy == .caller)
+        await phone.stop()
+    }
+
+    @Test("session timer: Session-Expires is honoured, an UPDATE refreshes it, and without a refresh Hotline hangs up")
+    func sessionTimer() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let (invite, ok) = try await answered(bed, phone, headers: [(.sessionExpires, "120"), (.supported, "timer")])
+        #expect(ok.headers.fieldValues(.sessionExpires) == ["120;refresher=uac"])
+        #expect(ok.headers.listValues(.require).contains("timer"))
+        #expect(bed.timers.delay(of: "session") == .seconds(120))
+        let update = phone.inDialog(.update, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: update).statusCode == 200)
+        try await bed.fire("session")
+        let bye = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        #expect(bye.callID == invite.callID)
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.hangupCause == "session-expired")
+        #expect(record.hangupBy == .system)
+        await phone.stop()
+    }
+
+    @Test("the maximum call duration ends the call with a BYE")
+    func maximumDuration() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let (invite, _) = try await answered(bed, phone)
+        #expect(bed.timers.delay(of: "max-duration") == .seconds(4 * 3600))
+        try await bed.fire("max-duration")
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        #expect(try await bed.record(of: invite.callID).hangupCause == "max-duration")
+        await phone.stop()
+    }
+
+    @Test("requests in an unknown dialog get 481, and a BYE twice gets 481 the second time")
+    func unknownDialog() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let (invite, ok) = try await answered(bed, phone)
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        _ = try await bed.record(of: invite.callID)
+        let again = phone.inDialog(.bye, invite: invite, response: ok, cseq: 3, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: again).statusCode == 481)
+        await phone.stop()
+    }
+}
