@@ -86,6 +86,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The server's quality-inspection worker: the store's queue, the Quality engine.
+        .target(
+            name: "Inspection",
+            dependencies: [
+                "Quality",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The HTTP API: call records (JSON, CSV), bearer tokens, the OpenAPI document.
         .target(
             name: "API",
@@ -103,6 +113,7 @@ let package = Package(
                 "Media",
                 "ContactCenter",
                 "Storage",
+                "Inspection",
                 "API",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,6 +183,18 @@ let package = Package(
             name: "StoreCrashHelper",
             dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
             path: "Tests/StoreCrashHelper"
+        ),
+        .testTarget(
+            name: "InspectionTests",
+            dependencies: [
+                "Inspection",
+                "Quality",
+                "Storage",
+                "Media",
+                "ContactCenter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "PlanningTests",

@@ -11,6 +11,8 @@ import Storage
 ///   `number` (substring of the caller's or dialled number), `trunk`,
 ///   `disposition`; paging `limit` (1…1000, default 50) and `cursor` or `offset`.
 /// - `GET /api/v1/calls/{id}`: one call.
+/// - `GET /api/v1/calls/{id}/inspection`: the call's quality inspection (status, score,
+///   findings), when `store` is also an ``InspectionQueue``.
 /// - `GET /api/v1/calls.csv`: the same filters as RFC 4180 CSV (UTF-8, header row).
 /// - `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of these routes.
 ///
@@ -37,6 +39,12 @@ func addCallRoutes<Context: RequestContext>(
     group.get("calls.csv") { request, _ in try await api.csv(request) }
     group.get("calls/{id}") { request, context in
         try await api.call(request, id: context.parameters.get("id") ?? "")
+    }
+    if let queue = store as? any InspectionQueue {
+        let inspections = InspectionAPI(queue: queue, tokens: tokens)
+        group.get("calls/{id}/inspection") { request, context in
+            try await inspections.inspection(request, id: context.parameters.get("id") ?? "")
+        }
     }
     group.get("openapi.json") { request, _ in
         _ = try api.authorize(request)

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Hotline API",
     "version": "1.0.0",
-    "description": "Call records (CDRs) of a Hotline contact center. Every route needs a bearer token; phone numbers are masked (138****5678) unless the token's role is `full`."
+    "description": "Call records (CDRs) and quality inspections of a Hotline contact center. Every route needs a bearer token; phone numbers are masked (138****5678) unless the token's role is `full`."
   },
   "servers": [{"url": "/"}],
   "security": [{"bearer": []}],
@@ -42,6 +42,19 @@ enum OpenAPIDocument {
           "200": {"description": "The call", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Call"}}}},
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "404": {"description": "No such call", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    },
+    "/api/v1/calls/{id}/inspection": {
+      "get": {
+        "operationId": "getCallInspection",
+        "summary": "The quality inspection of a call",
+        "description": "Where the call's recording stands in the inspection queue and, once inspected, the result: score, every finding with its rule, speaker, time span and evidence. Digit runs that look like phone numbers in the words are masked unless the token's role is full.",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+        "responses": {
+          "200": {"description": "The inspection", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Inspection"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"description": "The call was never enqueued for inspection (no recording, not answered, or unknown)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         }
       }
     },
@@ -153,6 +166,57 @@ enum OpenAPIDocument {
           "agentMedia": {"oneOf": [{"$ref": "#/components/schemas/LegMediaStatistics"}, {"type": "null"}]},
           "recording": {"type": ["string", "null"], "description": "Path or object key of the recording"},
           "cost": {"type": "number", "description": "Minutes × the trunk's price per minute"}
+        }
+      },
+      "Inspection": {
+        "type": "object",
+        "required": ["callID", "status", "attempts", "recording", "enqueuedAt", "claimedAt", "finishedAt", "nextAttemptAt", "lastError", "score", "result"],
+        "properties": {
+          "callID": {"type": "string", "format": "uuid"},
+          "status": {"type": "string", "enum": ["pending", "running", "done", "failed"], "description": "pending: waiting (first time or for a retry); running: being inspected; done: result stored; failed: given up after the last attempt"},
+          "attempts": {"type": "integer", "description": "Attempts so far"},
+          "recording": {"type": "string", "description": "Path of the recording inspected"},
+          "enqueuedAt": {"type": "string", "format": "date-time"},
+          "claimedAt": {"type": ["string", "null"], "format": "date-time", "description": "When a worker last took it"},
+          "finishedAt": {"type": ["string", "null"], "format": "date-time"},
+          "nextAttemptAt": {"type": ["string", "null"], "format": "date-time", "description": "While pending: not tried before this time"},
+          "lastError": {"type": ["string", "null"], "description": "Why the last attempt failed"},
+          "score": {"type": ["number", "null"], "description": "0–100 (0 when auto-failed), once done"},
+          "result": {"oneOf": [{"$ref": "#/components/schemas/InspectionResult"}, {"type": "null"}]}
+        }
+      },
+      "InspectionResult": {
+        "type": "object",
+        "description": "The result of one call, as `hotline qa analyze --format json` writes it (snake_case keys); see docs/quality.md.",
+        "required": ["call_id", "duration", "score", "passed", "auto_failed", "rules", "hits"],
+        "properties": {
+          "call_id": {"type": "string"},
+          "source": {"type": ["string", "null"]},
+          "duration": {"type": "number", "description": "Seconds"},
+          "score": {"type": "number"},
+          "passed": {"type": "boolean"},
+          "auto_failed": {"type": "boolean"},
+          "auto_fail_rules": {"type": "array", "items": {"type": "string"}},
+          "rules": {"type": "array", "items": {"type": "string"}, "description": "Ids of the rules that fired, in pack order"},
+          "sections": {"type": "array", "items": {"type": "object"}},
+          "hits": {"type": "array", "items": {"$ref": "#/components/schemas/RuleHit"}, "description": "Every finding, in time order"},
+          "emotion": {"type": "object", "description": "Per speaker: score −5…+5, label (angry, negative, neutral, positive), quarters"},
+          "statistics": {"type": "object", "description": "Talk, silence and overtalk figures"},
+          "voice": {"type": ["object", "null"], "description": "Voice analysis of the recording"}
+        }
+      },
+      "RuleHit": {
+        "type": "object",
+        "required": ["rule", "severity", "start", "end", "text"],
+        "properties": {
+          "rule": {"type": "string", "description": "The rule id, e.g. long_silence, complaint_risk"},
+          "severity": {"type": "string", "enum": ["info", "minor", "major", "critical"]},
+          "speaker": {"type": ["string", "null"], "enum": ["agent", "customer", null]},
+          "start": {"type": "number", "description": "Seconds from the start of the recording"},
+          "end": {"type": "number"},
+          "text": {"type": "string", "description": "The evidence: the utterance, or what was said around a timing finding"},
+          "matched": {"type": ["string", "null"], "description": "The words that matched"},
+          "detail": {"type": ["string", "null"], "description": "e.g. silence 12.4 s"}
         }
       },
       "CallPage": {

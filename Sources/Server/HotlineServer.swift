@@ -2,6 +2,7 @@ import API
 import ContactCenter
 import Foundation
 import Hummingbird
+import Inspection
 import Logging
 import Media
 import NIOCore
@@ -75,7 +76,8 @@ public enum HotlineServer {
         let persistence = RegistrationPersistence(endpoint: endpoint, dataDirectory: options.dataDirectory, logger: logger)
         try await persistence.load()
 
-        let writer = CallRecordWriter(store: store, logger: logger)
+        let writer = CallRecordWriter(store: store, inspections: store, logger: logger)
+        let qualityWorker = try QualityWorker(queue: store, calls: store, settings: try .fromEnvironment(), logger: logger)
         let advertised = options.resolvedAdvertisedAddress()
         let media = CallMediaConfiguration(bindHost: options.bindAddresses.first ?? "0.0.0.0", advertisedAddress: advertised)
         let settings = CallCenterSettings(
@@ -134,9 +136,10 @@ public enum HotlineServer {
         let extensions = configuration.agents.map(\.extension).sorted()
         announce("\(isDemo ? "Demo hotline" : "Hotline") \(configuration.hotline.name): 95 number \(configuration.hotline.numbers.joined(separator: ", ")), \(extensions.count) agent extensions (\(extensions.first ?? "-")…\(extensions.last ?? "-")), realm \(registrarConfig.realm)")
         if isDemo { announce("Demo agent passwords: demo-<extension>, e.g. 8001 / demo-8001") }
+        announce("Quality inspection: \(qualityWorker.settings.summary)")
         let group = ServiceGroup(
             configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store),
-                                            ReloadOnHangup(reloader: reloader)],
+                                            ReloadOnHangup(reloader: reloader), qualityWorker],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

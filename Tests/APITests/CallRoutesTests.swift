@@ -9,10 +9,6 @@ import Testing
 
 @testable import API
 
-private let fullToken = "full-token-0123456789abcdef"
-private let maskedToken = "masked-token-0123456789abcdef"
-private let tokens = APITokens([.init(fullToken, role: .full), .init(maskedToken, role: .masked)])
-
 private func at(_ seconds: Double) -> Date { Date(timeIntervalSince1970: 1_760_000_000 + seconds) }
 
 /// A router with the call routes over a temporary SQLite store holding `records`.
@@ -20,34 +16,7 @@ private func withAPI(
     _ records: [CallRecord] = [], csvPageSize: Int = 1000,
     _ body: @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-api-tests-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    var logger = Logger(label: "api-tests")
-    logger.logLevel = .warning
-    let store = try await SQLStore.sqlite(path: directory.appendingPathComponent("hotline.sqlite").path, logger: logger)
-    try await store.migrate()
-    for record in records { try await store.callEnded(record) }
-    let router = Router()
-    router.get("healthz") { _, _ in "ok" }
-    addCallRoutes(to: router, store: store, tokens: { tokens }, csvPageSize: csvPageSize)
-    let app = Application(router: router, logger: logger)
-    do {
-        try await app.test(.router) { client in try await body(client) }
-    } catch {
-        try? await store.shutdown()
-        throw error
-    }
-    try await store.shutdown()
-}
-
-private func get(_ client: any TestClientProtocol, _ uri: String, token: String? = fullToken) async throws -> TestResponse {
-    var headers: HTTPFields = [:]
-    if let token { headers[.authorization] = "Bearer \(token)" }
-    return try await client.execute(uri: uri, method: .get, headers: headers)
-}
-
-private func json(_ response: TestResponse) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    try await withAPIStore(records, csvPageSize: csvPageSize) { _, client in try await body(client) }
 }
 
 private func sampleCalls() -> [CallRecord] {
@@ -277,7 +246,7 @@ struct CallRoutesTests {
             let document = try json(response)
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/api/v1/calls", "/api/v1/calls/{id}", "/api/v1/calls.csv", "/api/v1/openapi.json"])
+            #expect(Set(paths.keys) == ["/api/v1/calls", "/api/v1/calls/{id}", "/api/v1/calls/{id}/inspection", "/api/v1/calls.csv", "/api/v1/openapi.json"])
             let schemes = (document["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
             #expect((schemes?["bearer"] as? [String: Any])?["scheme"] as? String == "bearer")
             // Every $ref points at something that exists.
