@@ -245,7 +245,10 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                 let targets = trunks.compactMap { trunk -> RingTarget? in
                     guard let proxy = trunk.proxy, let uri = try? SIPURI("sip:\(number)@\(proxy)"),
                           let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return nil }
-                    return RingTarget(agent: nil, uri: uri, address: address)
+                    let credentials = trunk.registration.map {
+                        DigestClient(username: $0.username, password: $0.password, realm: $0.realm)
+                    }
+                    return RingTarget(agent: nil, uri: uri, address: address, credentials: credentials)
                 }
                 return (targets, timeout)
             }
@@ -282,4 +285,6 @@ struct RingTarget: Sendable {
     var agent: String?
     var uri: SIPURI
     var address: SocketAddress
+    /// The trunk's credentials, for a carrier that challenges our INVITE.
+    var credentials: DigestClient?
 }

@@ -423,6 +423,13 @@ final class InboundCall: @unchecked Sendable {
             events.append(.connectFailed("nobody available"))
             return
         }
+        if state == .proceeding {
+            // Not answered yet (a transfer straight from the routing): the caller's phone rings
+            // until the far end answers, and the call is answered then.
+            var ringing = SIPResponseBuilder.response(to: invite, status: 180, toTag: localTag)
+            ringing.contacts = [contact()]
+            center.endpoint.respond(ringing, to: transaction)
+        }
         var hold: [PromptSource] = [.tone(.chinaRingback)]
         if case .queue(let name) = target, let prompt = configuration.queue(named: name)?.holdPrompt {
             hold = resolve([prompt]) + [.silence(.seconds(2))]
@@ -487,19 +494,40 @@ final class InboundCall: @unchecked Sendable {
             from: SIPNameAddress(displayName: "\"\(record.dialled)\"", uri: callerURI, parameters: fromParameters),
             to: to, callID: UUID().uuidString.lowercased() + "@" + center.settings.sipHost, cseq: SIPCSeq(1, .invite),
             maxForwards: 70, contacts: [contact()], extraHeaders: headers, body: Array(offer.serialized().utf8))
+        agent?.ringing = candidate
+        agent?.digest = candidate.credentials
+        send(invite, to: peer, attempt: attempt)
+        startTimer("ring", after: agent?.ringTime ?? .seconds(30)) { call in
+            call.cancelAgentInvite()
+        }
+    }
+
+    /// Sends an INVITE of the agent leg in a new client transaction.
+    private func send(_ invite: SIPMessage, to peer: SIPPeer, attempt: Int) {
         agent?.invite = invite
         agent?.peer = peer
-        agent?.ringing = candidate
-        endpoint.send(invite, to: peer, onResponse: { [weak self] response in
+        center.endpoint.send(invite, to: peer, onResponse: { [weak self] response in
             self?.agentResponse(response, attempt: attempt, invite: invite, peer: peer)
         }, onTimeout: { [weak self] in
             guard let self, self.agent?.attempt == attempt else { return }
             self.cancelTimer("ring")
             self.ringNext()
         })
-        startTimer("ring", after: agent?.ringTime ?? .seconds(30)) { call in
-            call.cancelAgentInvite()
-        }
+    }
+
+    /// A carrier's 401/407 to an INVITE through its trunk: the same INVITE again, one CSeq on,
+    /// with the trunk's digest credentials. False when there is nothing to answer it with.
+    private func authenticate(_ response: SIPMessage, invite: SIPMessage, peer: SIPPeer, attempt: Int) -> Bool {
+        guard var digest = agent?.digest, invite.headers.fieldValues(.authorization).isEmpty,
+              invite.headers.fieldValues(.proxyAuthorization).isEmpty,
+              let (name, value) = digest.answer(response, to: invite) else { return false }
+        agent?.digest = digest
+        var retry = invite
+        retry.via = [via()]
+        retry.cseq = SIPCSeq(invite.cseq.sequence + 1, .invite)
+        retry.addHeader(name, value)
+        send(retry, to: peer, attempt: attempt)
+        return true
     }
 
     /// Gives up ringing the current candidate: CANCEL (its 487 then rings the next).
@@ -537,6 +565,7 @@ final class InboundCall: @unchecked Sendable {
                 ringNext()
                 return
             }
+            answer()
             agent?.dialog = dialog
             agent?.answeredAt = center.now()
             center.register(dialog, for: self)
@@ -546,6 +575,7 @@ final class InboundCall: @unchecked Sendable {
             machine.didConnect(agent!.target)
             logger.info("caller connected", metadata: ["agent": "\(ext ?? agent?.ringing?.uri.description ?? "?")"])
         } else if current {
+            if status == 401 || status == 407, authenticate(response, invite: invite, peer: peer, attempt: attempt) { return }
             cancelTimer("ring")
             ringNext()
         }
@@ -635,6 +665,8 @@ struct AgentLeg {
     var peer: SIPPeer?
     var dialog: SIPDialog?
     var answeredAt: Date?
+    /// Credentials for a carrier's challenge, when ringing out through a trunk.
+    var digest: DigestClient?
 }
 
 extension LegMediaStatistics {

@@ -430,3 +430,45 @@ struct CallDialogTests {
         await phone.stop()
     }
 }
+
+@Suite("Calls end to end: out through a trunk", .serialized)
+struct TransferThroughTrunkTests {
+    @Test("a transfer through a trunk answers the carrier's 401 with the trunk's digest credentials, then bridges")
+    func carrierChallenge() async throws {
+        let bed = CallTestBed()
+        let carrier = try await bed.phone()
+        try await bed.start(carrierPort: carrier.sipPort)
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let invite = phone.invite("959996", from: "13912345678", port: bed.sipPort)
+        let first = try await carrier.wait(for: "INVITE to the carrier") { $0.isRequest && $0.method == .invite }
+        #expect(first.requestURI?.user == "10086")
+        var challenge = SIPResponseBuilder.response(to: first, status: 401, toTag: "c1")
+        challenge.addHeader(.wwwAuthenticate, #"Digest realm="carrier.example", nonce="n0nce", qop="auth", algorithm=MD5"#)
+        carrier.send(challenge, to: bed.sipPort)
+        let second = try await carrier.wait(for: "INVITE with credentials") {
+            $0.isRequest && $0.method == .invite && !$0.headers.fieldValues(.authorization).isEmpty
+        }
+        #expect(second.callID == first.callID)
+        #expect(second.cseq.sequence == first.cseq.sequence + 1)
+        let credentials = try SIPAuthCredentials(second.headers.fieldValues(.authorization)[0])
+        #expect(credentials["username"] == "hotline")
+        let ha1 = DigestAlgorithm.md5.ha1(username: "hotline", realm: "carrier.example", password: "carrier-secret")
+        let expected = DigestAlgorithm.md5.response(ha1: ha1, method: "INVITE", uri: credentials["uri"] ?? "", nonce: "n0nce",
+                                                    nc: credentials["nc"], cnonce: credentials["cnonce"], qop: "auth")
+        #expect(credentials["response"] == expected)
+        carrier.answer(second)
+        _ = try await carrier.wait(for: "ACK from Hotline") { $0.isRequest && $0.method == .ack }
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        phone.ack(ok, for: invite, port: bed.sipPort)
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        _ = try await carrier.wait(for: "BYE to the carrier") { $0.isRequest && $0.method == .bye }
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.hangupBy == .caller)
+        #expect(record.steps == ["out/transfer#1"])
+        await phone.stop()
+        await carrier.stop()
+    }
+}

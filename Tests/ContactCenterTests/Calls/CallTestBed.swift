@@ -102,10 +102,22 @@ final class CallTestBed: @unchecked Sendable {
     private var writerTask: Task<Void, Never>?
 
     /// The test configuration: the demo's flows with short generated prompts and this CRM.
-    static func configurationText(crmPort: Int, trunkAllow: String, channels: Int) -> (main: String, flows: String) {
+    static func configurationText(crmPort: Int, trunkAllow: String, channels: Int, carrierPort: Int = 9) -> (main: String, flows: String) {
         var main = DemoConfiguration.mainFile
         main = main.replacingOccurrences(of: "allow: [127.0.0.0/8, \"::1\"]", with: "allow: [\(trunkAllow)]")
         main = main.replacingOccurrences(of: "channels: 30", with: "channels: \(channels)")
+        do {
+            // An outbound trunk whose carrier (a test phone, when a test needs one) challenges INVITEs.
+            main = main.replacingOccurrences(of: "numbers:\n  inbound:", with: """
+                  carrier:
+                    allow: [127.0.0.9/32]
+                    proxy: 127.0.0.1:\(carrierPort)
+                    register: {registrar: 127.0.0.1:\(carrierPort), username: hotline, password: carrier-secret}
+
+                numbers:
+                  inbound:
+                """)
+        }
         main = main.replacingOccurrences(of: """
                 - number: "959999"
                   flow: greeting
@@ -116,6 +128,8 @@ final class CallTestBed: @unchecked Sendable {
                   flow: early
                 - number: "959997"
                   flow: night
+                - number: "959996"
+                  flow: out
             """)
         var flows = DemoConfiguration.flowsFile.replacingOccurrences(of: "http://127.0.0.1:8090/crm/route", with: "http://127.0.0.1:\(crmPort)/crm/route")
         flows += """
@@ -123,6 +137,8 @@ final class CallTestBed: @unchecked Sendable {
           early:
             - play: {prompt: ../prompts/long.wav, early-media: true}
             - hangup
+          out:
+            - transfer: {number: "10086", trunk: carrier, timeout: 20s}
           night:
             - schedule:
                 hours: {mon-fri: "09:00-18:00", sat: closed, sun: closed}
@@ -164,11 +180,11 @@ final class CallTestBed: @unchecked Sendable {
     }
 
     /// Starts the node; `now` is the wall clock flows see.
-    func start(trunkAllow: String = "127.0.0.1/32", channels: Int = 30, promptMilliseconds: Int = 60,
+    func start(trunkAllow: String = "127.0.0.1/32", channels: Int = 30, promptMilliseconds: Int = 60, carrierPort: Int = 9,
                now: @escaping @Sendable () -> Date = { Date() }) async throws {
         let crmPort = try await crm.start(group: group)
         try Self.writePrompts(into: directory + "/prompts", milliseconds: promptMilliseconds)
-        let text = Self.configurationText(crmPort: crmPort, trunkAllow: trunkAllow, channels: channels)
+        let text = Self.configurationText(crmPort: crmPort, trunkAllow: trunkAllow, channels: channels, carrierPort: carrierPort)
         try text.main.write(toFile: directory + "/demo.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory + "/demo", withIntermediateDirectories: true)
         try text.flows.write(toFile: directory + "/demo/flows.yaml", atomically: true, encoding: .utf8)
