@@ -93,6 +93,15 @@ public enum HotlineServer {
             return center
         }.get()
         let reloader = ConfigurationReloader(center: center, logger: logger, load: reload ?? { configuration })
+        let registrations = try await loop.submit {
+            try configuration.trunks.compactMap { trunk -> TrunkRegistrationClient? in
+                guard let registration = trunk.registration else { return nil }
+                return try TrunkRegistrationClient(trunk: trunk.name, registration: registration, endpoint: endpoint,
+                                                   contactHost: advertised, contactPort: options.sipPort, logger: logger) {
+                    sip.udpPeer(to: $0)
+                }
+            }
+        }.get()
 
         let (apiTokens, tokenSource) = try APITokens.load(
             configured: configuration.api.tokens.map { APITokens.Token($0.token, role: $0.seesFullNumbers ? .full : .masked) },
@@ -130,6 +139,7 @@ public enum HotlineServer {
             logger: logger)
 
         try await sip.start()
+        try await loop.submit { for client in registrations { client.start() } }.get()
         for (proto, address) in sip.boundAddresses {
             announce("SIP listening on \(proto.rawValue.lowercased()) \(address)")
         }
@@ -139,7 +149,8 @@ public enum HotlineServer {
         announce("Quality inspection: \(qualityWorker.settings.summary)")
         let group = ServiceGroup(
             configuration: .init(services: [app, SIPService(sip), persistence, RecordWriterService(writer: writer, store: store),
-                                            ReloadOnHangup(reloader: reloader), qualityWorker],
+                                            ReloadOnHangup(reloader: reloader), qualityWorker,
+                                            TrunkRegistrationService(clients: registrations, loop: loop)],
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
@@ -158,6 +169,20 @@ public enum HotlineServer {
         let interrupted = try await store.markInterrupted(endedAt: Date())
         if interrupted > 0 { logger.warning("calls in progress at the last stop marked interrupted", metadata: ["count": "\(interrupted)"]) }
         return store
+    }
+}
+
+/// Removes the carrier registrations at shutdown (before the SIP sockets close).
+struct TrunkRegistrationService: Service {
+    let clients: [TrunkRegistrationClient]
+    let loop: any EventLoop
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        guard !clients.isEmpty else { return }
+        try? await loop.submit { for client in clients { client.stop() } }.get()
+        // Give the un-REGISTERs a moment to leave before the sockets close.
+        try? await Task.sleep(for: .milliseconds(300))
     }
 }
 
