@@ -10,9 +10,14 @@ final class LowPriorityExecutor: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
+    /// The executor's thread, once it runs (tests).
+    private(set) var thread: pthread_t?
 
     init(name: String, niceness: Int32) {
         let thread = Thread { [self] in
+            condition.lock()
+            self.thread = pthread_self()
+            condition.unlock()
             Thread.current.name = name // set on the thread itself, so that Linux names it too
             #if os(Linux)
             // A nice value is per thread on Linux: PRIO_PROCESS with id 0 sets the calling thread's.
@@ -38,10 +43,15 @@ final class LowPriorityExecutor: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Runs `body` (and what it awaits that prefers no other executor) on this executor's thread.
-    func run<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    /// Runs `body` (and what it awaits that prefers no other executor) on this executor's thread,
+    /// in a child task that starts there: a plain executor preference would let synchronous work
+    /// before the first suspension run on the caller's thread.
+    func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
         if #available(macOS 15.0, *) {
-            return await withTaskExecutorPreference(self) { await body() }
+            return await withTaskGroup(of: T.self) { group in
+                group.addTask(executorPreference: self) { await body() }
+                return await group.next()!
+            }
         }
         return await body()
     }
