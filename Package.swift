@@ -82,6 +82,7 @@ let package = Package(
         .target(
             name: "Quality",
             dependencies: [
+                "Media",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -68,17 +68,14 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 0.2) -> Bool { abs(a 
     }
 
     @Test func decodesG711() throws {
-        #expect(G711.ulawToLinear(0xFF) == 0)
-        #expect(G711.ulawToLinear(0x00) == -32124)
-        #expect(G711.ulawToLinear(0x80) == 32124)
-        #expect(G711.alawToLinear(0xD5) == 8)
-        #expect(G711.alawToLinear(0x55) == -8)
-        #expect(G711.alawToLinear(0xAA) == 32256)
-        // A µ-law WAV file: format 7, 8 bits, mono.
-        var bytes: [UInt8] = Array("RIFF".utf8) + [40, 0, 0, 0] + Array("WAVEfmt ".utf8) + [16, 0, 0, 0, 7, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x40, 0x1F, 0, 0, 1, 0, 8, 0]
-        bytes += Array("data".utf8) + [4, 0, 0, 0, 0xFF, 0x00, 0x80, 0x7F]
-        let audio = try WAVFile.decode(Data(bytes))
-        #expect(audio.channels[0].map { ($0 * 32768).rounded() } == [0, -32124, 32124, 0])
+        // Mono 8-bit G.711 WAV files: format 7 (µ-law) and 6 (A-law).
+        func decode(format: UInt8, _ codes: [UInt8]) throws -> [Float] {
+            var bytes: [UInt8] = Array("RIFF".utf8) + [40, 0, 0, 0] + Array("WAVEfmt ".utf8) + [16, 0, 0, 0, format, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x40, 0x1F, 0, 0, 1, 0, 8, 0]
+            bytes += Array("data".utf8) + [UInt8(codes.count), 0, 0, 0] + codes
+            return try WAVFile.decode(Data(bytes)).channels[0].map { ($0 * 32768).rounded() }
+        }
+        #expect(try decode(format: 7, [0xFF, 0x00, 0x80, 0x7F]) == [0, -32124, 32124, 0])
+        #expect(try decode(format: 6, [0xD5, 0x55, 0xAA]) == [8, -8, 32256])
     }
 
     @Test func acceptsAnUnfinishedHeaderAndRejectsGarbage() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Media
 
 /// Decoded audio: one array of samples in −1…1 per channel.
 public struct AudioBuffer: Sendable, Equatable {
@@ -70,6 +71,8 @@ public enum WAVFile {
         let frameBytes = sampleBytes * format.channels
         let frames = dataRange.count / frameBytes
         var channels = [[Float]](repeating: [Float](repeating: 0, count: frames), count: format.channels)
+        // G.711 is expanded with the media engine's tables (bit-exact with ITU-T G.191).
+        let aLaw = ALaw.decodeTable, muLaw = MuLaw.decodeTable
         bytes.withUnsafeBufferPointer { raw in
             for channel in 0..<format.channels {
                 channels[channel].withUnsafeMutableBufferPointer { out in
@@ -78,8 +81,8 @@ public enum WAVFile {
                         let value: Float
                         switch (format.code, sampleBytes) {
                         case (1, 1): value = (Float(raw[at]) - 128) / 128
-                        case (6, 1): value = Float(G711.alawToLinear(raw[at])) / 32768
-                        case (7, 1): value = Float(G711.ulawToLinear(raw[at])) / 32768
+                        case (6, 1): value = Float(aLaw[Int(raw[at])]) / 32768
+                        case (7, 1): value = Float(muLaw[Int(raw[at])]) / 32768
                         case (_, 2): value = Float(Int16(bitPattern: UInt16(raw[at]) | UInt16(raw[at + 1]) << 8)) / 32768
                         case (_, 3):
                             let v = Int32(bitPattern: UInt32(raw[at]) << 8 | UInt32(raw[at + 1]) << 16 | UInt32(raw[at + 2]) << 24) >> 8
@@ -130,26 +133,5 @@ public enum WAVFile {
             }
         }
         return Data(out)
-    }
-}
-
-/// G.711 expansion (ITU-T G.711), as telephone recordings are often stored.
-enum G711 {
-    static func ulawToLinear(_ byte: UInt8) -> Int16 {
-        let u = ~byte
-        let t = ((Int(u & 0x0F) << 3) + 0x84) << (Int(u & 0x70) >> 4)
-        return Int16((u & 0x80) != 0 ? 0x84 - t : t - 0x84)
-    }
-
-    static func alawToLinear(_ byte: UInt8) -> Int16 {
-        let a = byte ^ 0x55
-        var t = Int(a & 0x0F) << 4
-        let segment = Int(a & 0x70) >> 4
-        switch segment {
-        case 0: t += 8
-        case 1: t += 0x108
-        default: t += 0x108; t <<= segment - 1
-        }
-        return Int16((a & 0x80) != 0 ? t : -t)
     }
 }
