@@ -79,9 +79,16 @@ public protocol InspectionQueue: Sendable {
     /// At start: recordings claimed by a worker that stopped become pending again. Returns how many.
     func requeueRunningInspections() async throws -> Int
     func inspection(callID: UUID) async throws -> InspectionRecord?
+    /// Adds many recordings at once (one statement, one disk flush); calls queued already are
+    /// left as they are.
+    func enqueueInspections(_ recordings: [(callID: UUID, recording: String)], now: Date) async throws
 }
 
 extension InspectionQueue {
+    public func enqueueInspections(_ recordings: [(callID: UUID, recording: String)], now: Date) async throws {
+        for item in recordings { try await enqueueInspection(callID: item.callID, recording: item.recording, now: now) }
+    }
+
     @discardableResult
     public func enqueueInspection(callID: UUID, recording: String) async throws -> Bool {
         try await enqueueInspection(callID: callID, recording: recording, now: Date())

@@ -348,6 +348,20 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
         return !rows.isEmpty
     }
 
+    public func enqueueInspections(_ recordings: [(callID: UUID, recording: String)], now: Date) async throws {
+        for start in stride(from: 0, to: recordings.count, by: Self.rowsPerStatement) {
+            var insert = database.insert(into: "inspections")
+                .columns("call_id", "recording", "status", "attempts", "enqueued_at", "not_before")
+            for item in recordings[start..<min(start + Self.rowsPerStatement, recordings.count)] {
+                let values: [any Encodable & Sendable] = [
+                    Self.key(item.callID), item.recording, InspectionStatus.pending.rawValue, 0, Self.seconds(now), Self.seconds(now),
+                ]
+                insert = insert.values(values)
+            }
+            try await insert.ignoringConflicts(with: ["call_id"]).run()
+        }
+    }
+
     public func nextInspection(now: Date) async throws -> InspectionJob? {
         // PostgreSQL: concurrent workers skip a row another is claiming. Both
         // dialects: the outer status check makes a claim lost to a race return nothing.

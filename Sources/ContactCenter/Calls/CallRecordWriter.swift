@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Storage
@@ -96,7 +97,7 @@ public final class CallRecordWriter: Sendable {
                     $0.written += started.count + ended.count
                     $0.batches += 1
                 }
-                for record in ended { await enqueueInspection(record) }
+                await enqueueInspections(ended)
                 return
             } catch {
                 if attempt == 3 {
@@ -109,15 +110,21 @@ public final class CallRecordWriter: Sendable {
         }
     }
 
-    /// Enqueues the recording of an answered call; retried a few times, then logged.
-    private func enqueueInspection(_ record: CallRecord) async {
-        guard let inspections, record.disposition == .answered, let recording = record.recording else { return }
+    /// Enqueues the recordings of the answered calls among `records`, all in one write; retried
+    /// a few times, then logged (the worker's start catches up on what is missing).
+    private func enqueueInspections(_ records: [CallRecord]) async {
+        guard let inspections else { return }
+        let recordings = records.compactMap { record -> (callID: UUID, recording: String)? in
+            guard record.disposition == .answered, let recording = record.recording else { return nil }
+            return (record.id, recording)
+        }
+        guard !recordings.isEmpty else { return }
         for attempt in 1...3 {
             do {
-                try await inspections.enqueueInspection(callID: record.id, recording: recording)
+                try await inspections.enqueueInspections(recordings, now: Date())
                 return
             } catch {
-                if attempt == 3 { logger.error("recording not enqueued for inspection", metadata: ["error": "\(error)"]) }
+                if attempt == 3 { logger.error("recordings not enqueued for inspection", metadata: ["count": "\(recordings.count)", "error": "\(error)"]) }
                 try? await Task.sleep(for: .milliseconds(100 * attempt))
             }
         }
