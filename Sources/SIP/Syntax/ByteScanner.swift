@@ -133,15 +133,24 @@ struct ByteScanner {
     static func parseList<T>(
         _ scanner: ByteScanner, of what: String, _ element: (inout ByteScanner) throws(SIPSyntaxError) -> T
     ) throws(SIPSyntaxError) -> [T] {
-        var s = scanner
         var result: [T] = []
+        try parseList(scanner, of: what, into: &result, element)
+        return result
+    }
+
+    /// Parses a comma-separated list filling the scanner's range, appending
+    /// each element to `result` (no list of its own).
+    static func parseList<T>(
+        _ scanner: ByteScanner, of what: String, into result: inout [T],
+        _ element: (inout ByteScanner) throws(SIPSyntaxError) -> T
+    ) throws(SIPSyntaxError) {
+        var s = scanner
         repeat {
             s.skipWhitespace()
             result.append(try element(&s))
         } while s.consumeSeparator(ASCII.comma)
         s.skipWhitespace()
         guard s.atEnd else { throw .trailingCharacters(what) }
-        return result
     }
 
     /// Finds `byte` outside quoted strings and angle brackets, from the cursor.

@@ -77,6 +77,13 @@ extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
         let a = self.utf8, b = other.utf8
         guard a.count == b.count else { return false }
+        let fast = a.withContiguousStorageIfAvailable { x in
+            b.withContiguousStorageIfAvailable { y in
+                for k in 0..<x.count where ASCII.lower(x[k]) != ASCII.lower(y[k]) { return false }
+                return true
+            }
+        }
+        if let fast, let fast { return fast }
         for (x, y) in zip(a, b) where ASCII.lower(x) != ASCII.lower(y) { return false }
         return true
     }

@@ -17,8 +17,14 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
     public private(set) var headers: SIPHeaders
     /// The body, as bytes. Setting it updates Content-Length.
     public var body: [UInt8] {
-        didSet { headers.set(.contentLength, String(body.count)) }
+        get { Array(bodyBytes) }
+        set {
+            bodyBytes = newValue[...]
+            headers.set(.contentLength, String(newValue.count))
+        }
     }
+    /// The body where it lies: for a parsed message, a slice of the received bytes.
+    var bodyBytes: ArraySlice<UInt8>
 
     public var via: [SIPVia] {
         didSet { headers.replace(.via, with: via.map(\.description)) }
@@ -30,8 +36,13 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
         didSet { headers.set(.to, to.description) }
     }
     public var callID: String {
-        didSet { headers.set(.callID, callID) }
+        get { callIDText.string }
+        set {
+            callIDText = SIPText(newValue)
+            headers.set(.callID, newValue)
+        }
     }
+    var callIDText: SIPText
     public var cseq: SIPCSeq {
         didSet { headers.set(.cseq, cseq.description) }
     }
@@ -76,24 +87,24 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
         for f in extraHeaders where f.name != .contentLength { h.add(f.name, f.value) }
         h.add(.contentLength, String(body.count))
         self.init(
-            startLine: startLine, headers: h, body: body, via: via, from: from, to: to,
-            callID: callID, cseq: cseq, maxForwards: maxForwards, contacts: contacts,
+            startLine: startLine, headers: h, body: body[...], via: via, from: from, to: to,
+            callID: SIPText(callID), cseq: cseq, maxForwards: maxForwards, contacts: contacts,
             routes: routes, recordRoutes: recordRoutes)
     }
 
     /// Used by the parser: every part already consistent.
     init(
-        startLine: StartLine, headers: SIPHeaders, body: [UInt8], via: [SIPVia], from: SIPNameAddress,
-        to: SIPNameAddress, callID: String, cseq: SIPCSeq, maxForwards: Int?, contacts: [SIPNameAddress],
+        startLine: StartLine, headers: SIPHeaders, body: ArraySlice<UInt8>, via: [SIPVia], from: SIPNameAddress,
+        to: SIPNameAddress, callID: SIPText, cseq: SIPCSeq, maxForwards: Int?, contacts: [SIPNameAddress],
         routes: [SIPNameAddress], recordRoutes: [SIPNameAddress]
     ) {
         self.startLine = startLine
         self.headers = headers
-        self.body = body
+        self.bodyBytes = body
         self.via = via
         self.from = from
         self.to = to
-        self.callID = callID
+        self.callIDText = callID
         self.cseq = cseq
         self.maxForwards = maxForwards
         self.contacts = contacts

@@ -94,7 +94,7 @@ private struct ParseState {
 
         // Routing headers, eagerly.
         var via: [SIPVia] = []
-        var from: SIPNameAddress?, to: SIPNameAddress?, callID: String?, cseq: SIPCSeq?
+        var from: SIPNameAddress?, to: SIPNameAddress?, callID: SIPText?, cseq: SIPCSeq?
         var maxForwards: Int?, contentLength: Int?
         var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
         var seenContentType = false
@@ -103,7 +103,7 @@ private struct ParseState {
             do throws(SIPSyntaxError) {
                 switch e.name.id {
                 case .via:
-                    via.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "Via", SIPVia.parse))
+                    try ByteScanner.parseList(headers.scanner(e.value), of: "Via", into: &via, SIPVia.parse)
                 case .from:
                     guard from == nil else { throw SIPSyntaxError.duplicate }
                     from = try SIPNameAddress.parseWhole(headers.scanner(e.value))
@@ -116,7 +116,7 @@ private struct ParseState {
                     var i = s.index
                     while i < s.end, s.bytes[i] > 32 { i += 1 }
                     guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
-                    callID = s.string(s.index..<s.end)
+                    callID = SIPText(s.bytes, s.index..<s.end)
                 case .cseq:
                     guard cseq == nil else { throw SIPSyntaxError.duplicate }
                     cseq = try SIPCSeq(scanner: headers.scanner(e.value))
@@ -136,12 +136,12 @@ private struct ParseState {
                 case .contact:
                     let s = headers.scanner(e.value)
                     if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
-                        contacts.append(contentsOf: try ByteScanner.parseList(s, of: "address", SIPNameAddress.parse))
+                        try ByteScanner.parseList(s, of: "address", into: &contacts, SIPNameAddress.parse)
                     }
                 case .route:
-                    routes.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "address", SIPNameAddress.parse))
+                    try ByteScanner.parseList(headers.scanner(e.value), of: "address", into: &routes, SIPNameAddress.parse)
                 case .recordRoute:
-                    recordRoutes.append(contentsOf: try ByteScanner.parseList(headers.scanner(e.value), of: "address", SIPNameAddress.parse))
+                    try ByteScanner.parseList(headers.scanner(e.value), of: "address", into: &recordRoutes, SIPNameAddress.parse)
                 default:
                     break
                 }
@@ -157,15 +157,15 @@ private struct ParseState {
 
         // Body.
         let available = n - i
-        var body: [UInt8]
+        let body: ArraySlice<UInt8>
         if let contentLength {
             guard contentLength <= available else {
                 throw fail(400, "Content-Length \(contentLength) larger than the \(available) bytes received")
             }
-            body = contentLength == 0 ? [] : Array(b[i..<(i + contentLength)])
+            body = b[i..<(i + contentLength)]
         } else {
             guard !fromStream else { throw fail(400, "Missing Content-Length on a stream transport") }
-            body = available == 0 ? [] : Array(b[i..<n])
+            body = b[i..<n]
         }
         return SIPMessage(
             startLine: startLine, headers: headers, body: body, via: via, from: from, to: to,
@@ -254,10 +254,12 @@ private struct ParseState {
         while let c = s.peek, c != ASCII.space { s.index += 1 }
         let uriRange = uriStart..<s.index
         guard !uriRange.isEmpty, s.consume(ASCII.space) else { throw fail(400, "Bad request line") }
-        let versionRange = s.index..<s.end
-        let version = s.string(versionRange)
-        guard !version.isEmpty, !version.utf8.contains(ASCII.space) else { throw fail(400, "Bad request line") }
-        guard version.caseInsensitiveEquals("SIP/2.0") else {
+        let v = s.index, versionCount = s.end - s.index
+        guard versionCount > 0, !b[v..<s.end].contains(ASCII.space) else { throw fail(400, "Bad request line") }
+        let sipSlash = versionCount >= 4 && ASCII.lower(b[v]) == 115 && ASCII.lower(b[v + 1]) == 105
+            && ASCII.lower(b[v + 2]) == 112 && b[v + 3] == ASCII.slash
+        guard sipSlash, versionCount == 7, b[v + 4] == 50, b[v + 5] == 46, b[v + 6] == 48 else {
+            let version = s.string(v..<s.end)
             if version.utf8.count > 4, String(version.prefix(4)).caseInsensitiveEquals("SIP/") { throw fail(505, "Version Not Supported") }
             throw fail(400, "Bad request line")
         }

@@ -2,9 +2,15 @@ extension SIPMessage {
     /// The message as bytes, ready for the wire.
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(512 + body.count)
+        out.reserveCapacity(serializedSizeEstimate)
         write(into: &out)
         return out
+    }
+
+    /// At least the size of the serialized message for one left unchanged
+    /// since it was parsed (the received bytes), else a guess.
+    var serializedSizeEstimate: Int {
+        max(headers.storage.count, 512 + headers.count * 16) + bodyBytes.count
     }
 
     /// Appends the message to `out`: start line, header fields as they are
@@ -28,6 +34,6 @@ extension SIPMessage {
         }
         headers.write(into: &out)
         out.append(contentsOf: [ASCII.cr, ASCII.lf])
-        out.append(contentsOf: body)
+        out.append(contentsOf: bodyBytes)
     }
 }

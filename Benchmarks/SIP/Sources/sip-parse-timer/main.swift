@@ -6,10 +6,17 @@ import SIPBenchmarkMessages
 /// messages per second. The baseline in the same run copies the bytes and
 /// reads each one (what any parser must at least do), so the ratio says what
 /// parsing costs over touching the message.
-/// `ITERATIONS=N` runs a fixed count instead of a fixed time (for profilers).
+/// `ITERATIONS=N` runs a fixed count instead of a fixed time (for profilers);
+/// `ONLY=INVITE` keeps the messages whose name contains that word, and
+/// `MODE=parse` or `MODE=both` runs only that loop. Instructions per message:
+/// the difference of two `valgrind --tool=callgrind` runs with ITERATIONS
+/// 1000 apart, divided by 1000 (`Benchmarks/SIP/instructions`).
 let parser = SIPMessageParser()
 let clock = ContinuousClock()
-let fixed = ProcessInfo.processInfo.environment["ITERATIONS"].flatMap(Int.init)
+let environment = ProcessInfo.processInfo.environment
+let fixed = environment["ITERATIONS"].flatMap(Int.init)
+let only = environment["ONLY"]
+let mode = environment["MODE"]
 
 @inline(never)
 func touch(_ bytes: [UInt8]) -> Int {
@@ -32,10 +39,11 @@ func rate(_ body: () -> Int) -> (Double, Int) {
     return (Double(n) / (Double(e.components.seconds) + Double(e.components.attoseconds) / 1e18), sink)
 }
 
-for (name, bytes) in [("INVITE with SDP", Messages.invite), ("REGISTER with Authorization", Messages.register), ("200 OK with SDP", Messages.ok)] {
+for (name, bytes) in [("INVITE with SDP", Messages.invite), ("REGISTER with Authorization", Messages.register), ("200 OK with SDP", Messages.ok)]
+where only.map({ name.contains($0) }) ?? true {
     precondition((try? parser.parse(bytes)) != nil, "\(name) does not parse")
-    let (parseOnly, a) = rate { (try! parser.parse(bytes)).headers.count }
-    let (both, b) = rate { (try! parser.parse(bytes)).serialized().count }
+    let (parseOnly, a) = mode == "both" ? (1, 0) : rate { (try! parser.parse(bytes)).headers.count }
+    let (both, b) = mode == "parse" ? (1, 0) : rate { (try! parser.parse(bytes)).serialized().count }
     let (baseline, c) = fixed == nil ? rate { touch(bytes) } : (1, 0)
     print("\(name) (\(bytes.count) bytes): parse \(Int(parseOnly))/s, parse+serialize \(Int(both))/s; baseline copy+read \(Int(baseline))/s = \(String(format: "%.0f", baseline / both))x [\((a &+ b &+ c) % 2)]")
 }
