@@ -118,7 +118,12 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         } else {
             // Exact spelling first (the common case), then case-insensitive.
             let bucket = knownByLength[min(count, knownByLength.count - 1)]
-            for (spelling, name) in bucket where spelling.elementsEqual(bytes[range]) { return name }
+            let lo = range.lowerBound
+            for (spelling, name) in bucket where spelling.count == count && spelling[0] == bytes[lo] {
+                var k = 1
+                while k < count, spelling[k] == bytes[lo + k] { k += 1 }
+                if k == count { return name }
+            }
             for (spelling, name) in bucket {
                 var equal = true
                 var i = range.lowerBound

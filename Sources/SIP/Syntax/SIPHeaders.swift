@@ -29,7 +29,12 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
 
     /// The received bytes that raw values point into.
     var storage: [UInt8]
-    var entries: [Entry]
+    var entries: [Entry] {
+        didSet { verbatimBlock = nil }
+    }
+    /// For fields unchanged since parsing that were written as the
+    /// serializer writes them (`Name: value CRLF`): their bytes, in one piece.
+    var verbatimBlock: Range<Int>?
 
     public init() {
         storage = []
@@ -135,6 +140,10 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
 
     /// Appends `Name: value CRLF` for every field.
     func write(into out: inout [UInt8]) {
+        if let block = verbatimBlock {
+            out.append(contentsOf: storage[block])
+            return
+        }
         for e in entries {
             out.append(contentsOf: e.name.spelling.utf8)
             out.append(ASCII.colon)

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Why a message was refused, and how to answer it.
 public struct SIPParseError: Error, Sendable, CustomStringConvertible {
     /// The status a UAS answers a request with (400, 505, 513, …), or nil
@@ -54,6 +62,10 @@ private struct ParseState {
     var i = 0
     var isRequest = true
     var entries: [SIPHeaders.Entry] = []
+    /// Every header line so far is `Name: value CRLF` exactly as the
+    /// serializer writes it; the block then goes out as one copy.
+    var verbatim = true
+    var headerBlock = 0..<0
 
     init(bytes: [UInt8]) { b = bytes }
 
@@ -63,13 +75,15 @@ private struct ParseState {
 
     /// The index of the CR or LF that ends the line starting at `from`.
     func lineEnd(from: Int) -> Int? {
-        var j = from
-        while j < b.count {
-            let c = b[j]
-            if c == ASCII.cr || c == ASCII.lf { return j }
-            j += 1
+        guard from < b.count else { return nil }
+        return b.withUnsafeBufferPointer { p -> Int? in
+            let base = UnsafeRawPointer(p.baseAddress!)
+            // memchr for LF, then for a CR before it (CRLF or a bare CR).
+            var limit = p.count
+            if let lf = memchr(base + from, Int32(ASCII.lf), p.count - from) { limit = base.distance(to: UnsafeRawPointer(lf)) }
+            if limit > from, let cr = memchr(base + from, Int32(ASCII.cr), limit - from) { return base.distance(to: UnsafeRawPointer(cr)) }
+            return limit < p.count ? limit : nil
         }
-        return nil
     }
 
     /// The index after the line terminator at `at` (CRLF, or a bare LF or CR).
@@ -98,7 +112,8 @@ private struct ParseState {
         var maxForwards: Int?, contentLength: Int?
         var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
         var seenContentType = false
-        let headers = SIPHeaders(storage: b, entries: entries)
+        var headers = SIPHeaders(storage: b, entries: entries)
+        if verbatim { headers.verbatimBlock = headerBlock }
         for e in entries {
             do throws(SIPSyntaxError) {
                 switch e.name.id {
@@ -177,9 +192,11 @@ private struct ParseState {
         let n = b.count
         let classes = CharacterClasses.table
         entries.reserveCapacity(16)
+        let blockStart = i
         while i < n {
             let c = b[i]
             if c == ASCII.cr || c == ASCII.lf {
+                headerBlock = blockStart..<i
                 i = afterTerminator(i)
                 return
             }
@@ -191,10 +208,12 @@ private struct ParseState {
             guard nameEnd > nameStart, i < n, b[i] == ASCII.colon else { throw fail(400, "Malformed header line") }
             i += 1
             while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
+            if i != nameEnd + 2 || b[nameEnd + 1] != ASCII.space { verbatim = false }
             // The value, with folded continuation lines joined by one space.
             var valueStart = i
             guard var end = lineEnd(from: i) else {
                 // A last header line without CRLF: take it to the end.
+                verbatim = false
                 entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: .raw(trimmed(valueStart, n))))
                 i = n
                 return
@@ -219,14 +238,17 @@ private struct ParseState {
                     guard joined.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
                 }
                 value = .owned(String(decoding: joined, as: UTF8.self))
+                verbatim = false
             } else {
                 let r = trimmed(valueStart, end)
                 guard r.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
                 value = .raw(r)
+                if r.upperBound != end || next != end + 2 || b[end] != ASCII.cr { verbatim = false }
             }
             entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
             i = next
         }
+        headerBlock = blockStart..<i
     }
 
     func trimmed(_ start: Int, _ end: Int) -> Range<Int> {

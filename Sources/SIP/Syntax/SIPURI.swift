@@ -115,7 +115,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             s.index += 1
         }
         guard s.index > schemeStart, s.consume(ASCII.colon) else { throw .expected("URI scheme") }
-        let scheme = s.string(schemeStart..<(s.index - 1)).asciiLowercased
+        let scheme = knownScheme(s.bytes, schemeStart..<(s.index - 1)) ?? s.string(schemeStart..<(s.index - 1)).asciiLowercased
         var uri = SIPURI(scheme: scheme, host: "")
 
         switch scheme {
@@ -141,6 +141,20 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             uri.opaque = s.string(start..<s.index)
         }
         return uri
+    }
+
+    /// `sip`, `sips` or `tel` in any case, as a literal (no new string).
+    private static func knownScheme(_ b: [UInt8], _ r: Range<Int>) -> String? {
+        let n = r.count, i = r.lowerBound
+        guard n == 3 || n == 4 else { return nil }
+        let c0 = ASCII.lower(b[i]), c1 = ASCII.lower(b[i + 1]), c2 = ASCII.lower(b[i + 2])
+        if c0 == 115 && c1 == 105 && c2 == 112 {
+            if n == 3 { return "sip" }
+            if ASCII.lower(b[i + 3]) == 115 { return "sips" }
+        } else if n == 3 && c0 == 116 && c1 == 101 && c2 == 108 {
+            return "tel"
+        }
+        return nil
     }
 
     private static func parseSIP(_ s: inout ByteScanner, into uri: inout SIPURI, addrSpec: Bool) throws(SIPSyntaxError) {
