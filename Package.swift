@@ -113,6 +113,7 @@ let package = Package(
                 "SIP",
                 "Media",
                 "ContactCenter",
+                "Quality",
                 "Storage",
                 "Inspection",
                 "API",

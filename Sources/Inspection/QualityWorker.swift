@@ -42,8 +42,11 @@ public final class QualityWorker: Service, Sendable {
         /// Settings from the environment: `HOTLINE_QA_WORKERS` (concurrency, 0 turns the worker
         /// off), `HOTLINE_QA_RULES` (a rule pack file), `HOTLINE_ASR_URL` with `HOTLINE_ASR_MODEL`
         /// (default `whisper-1`), `HOTLINE_ASR_LANGUAGE` (default `zh`) and `HOTLINE_ASR_API_KEY`.
-        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-            var settings = Settings()
+        /// `base` (from the configuration's `quality` section) with the environment's
+        /// `HOTLINE_QA_*` and `HOTLINE_ASR_*` variables taking precedence.
+        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                           base: Settings = Settings()) throws -> Settings {
+            var settings = base
             func value(_ name: String) -> String? {
                 environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             }
@@ -65,9 +68,9 @@ public final class QualityWorker: Service, Sendable {
 
         /// One line for the server's start-up output.
         public var summary: String {
-            guard concurrency > 0 else { return "off (HOTLINE_QA_WORKERS=0)" }
+            guard concurrency > 0 else { return "off (no workers)" }
             let rules = rulesFile.map { "rules \($0)" } ?? "built-in 95-hotline rules"
-            let asr = asr.map { "speech recognition at \($0.endpoint)" } ?? "no speech recognition (timing and voice rules only; set HOTLINE_ASR_URL)"
+            let asr = asr.map { "speech recognition at \($0.endpoint)" } ?? "no speech recognition (timing and voice rules only; set quality.asr in the configuration or HOTLINE_ASR_URL)"
             return "\(concurrency) worker\(concurrency == 1 ? "" : "s"), \(rules), \(asr)"
         }
 

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Inspection
 import Logging
+import Quality
 import Media
 import NIOCore
 import NIOPosix
@@ -77,7 +78,16 @@ public enum HotlineServer {
         try await persistence.load()
 
         let writer = CallRecordWriter(store: store, inspections: store, logger: logger)
-        let qualityWorker = try QualityWorker(queue: store, calls: store, settings: try .fromEnvironment(), logger: logger)
+        var qualityBase = QualityWorker.Settings()
+        if let workers = configuration.quality.workers { qualityBase.concurrency = workers }
+        qualityBase.rulesFile = configuration.quality.rulesFile
+        if let asr = configuration.quality.asr {
+            var client = ASRConfiguration(url: asr.url, model: asr.model)
+            client.language = asr.language
+            client.apiKey = asr.apiKey
+            qualityBase.asr = client
+        }
+        let qualityWorker = try QualityWorker(queue: store, calls: store, settings: try .fromEnvironment(base: qualityBase), logger: logger)
         let advertised = options.resolvedAdvertisedAddress()
         let media = CallMediaConfiguration(bindHost: options.bindAddresses.first ?? "0.0.0.0", advertisedAddress: advertised)
         let settings = CallCenterSettings(

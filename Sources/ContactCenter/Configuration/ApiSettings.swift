@@ -47,3 +47,37 @@ public struct ApiToken: Sendable, Equatable {
     /// Whether the holder sees phone numbers in full.
     public var seesFullNumbers: Bool { role == .admin }
 }
+
+/// The `quality` section: how the server inspects recordings.
+public struct QualitySettings: Sendable, Equatable {
+    /// Recordings inspected at once; 0 turns inspection off. `nil`: the server's default (1).
+    public var workers: Int?
+    /// A rule pack file instead of the built-in 95-hotline pack (resolved against the file naming it).
+    public var rulesFile: String?
+    /// Speech recognition for the words; without it only timing and voice rules run.
+    public var asr: ASRSettings?
+
+    public init(workers: Int? = nil, rulesFile: String? = nil, asr: ASRSettings? = nil) {
+        self.workers = workers
+        self.rulesFile = rulesFile
+        self.asr = asr
+    }
+}
+
+/// A server with the OpenAI-compatible `POST /v1/audio/transcriptions`.
+public struct ASRSettings: Sendable, Equatable {
+    /// Base URL (`http://127.0.0.1:8000`) or the full transcriptions URL.
+    public var url: String
+    public var model: String
+    /// ISO-639-1 language of the calls (`zh`).
+    public var language: String?
+    /// Sent as a bearer token.
+    public var apiKey: String?
+
+    public init(url: String, model: String = "whisper-1", language: String? = "zh", apiKey: String? = nil) {
+        self.url = url
+        self.model = model
+        self.language = language
+        self.apiKey = apiKey
+    }
+}

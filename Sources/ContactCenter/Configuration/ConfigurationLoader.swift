@@ -75,7 +75,7 @@ public enum SpeechSynthesizer {
 
 /// The top-level sections of a configuration file.
 enum ConfigurationSection: String, CaseIterable {
-    case hotline, trunks, numbers, agents, queues, flows, lists, prompts, store, api
+    case hotline, trunks, numbers, agents, queues, flows, lists, prompts, store, api, quality
 }
 
 /// One reading of a configuration: loads the files, then reads the sections in dependency order,
@@ -117,6 +117,7 @@ final class ConfigurationReader {
         let hotlineSettings = readHotline()
         let store = readStore()
         let api = readApi()
+        let quality = readQuality()
         readPrompts()
         readLists()
         readTrunks()
@@ -128,7 +129,7 @@ final class ConfigurationReader {
         if let hotlineSettings { checkHotlineNumbers(hotlineSettings, numbers: numbers) }
         return HotlineConfiguration(
             hotline: hotlineSettings ?? hotline, trunks: trunks, numbers: numbers, agents: agents, queues: queues,
-            flows: flows, lists: lists, prompts: prompts, store: store, api: api, files: filesRead)
+            flows: flows, lists: lists, prompts: prompts, store: store, api: api, quality: quality, files: filesRead)
     }
 
     // MARK: Files and includes

@@ -64,6 +64,39 @@ extension ConfigurationReader {
         return settings
     }
 
+    // MARK: quality
+
+    func readQuality() -> QualitySettings {
+        guard let value = single(.quality), let mapping = value.mapping("quality", what: "'quality'") else { return QualitySettings() }
+        var settings = QualitySettings()
+        settings.workers = mapping.optional("workers")?.wholeNumber("workers", minimum: 0, maximum: 64)
+        if let rules = mapping.optional("rules"), let path = rules.text("rules") {
+            let resolved = ConfigurationPath.resolve(path, from: rules.file)
+            if loader.checkPromptFiles, !loader.files.exists(resolved) {
+                rules.report("rule pack '\(path)' not found (looked for \(resolved))")
+            } else {
+                settings.rulesFile = resolved
+            }
+        }
+        if let asrValue = mapping.optional("asr"), let asr = asrValue.mapping("asr", what: "'asr'") {
+            let urlValue = asr.required("url")
+            let url = secret(urlValue, "url")
+            let model = asr.optional("model")?.text("model")
+            let language = asr.optional("language")?.text("language")
+            let apiKey = secret(asr.optional("api-key"), "api-key")
+            asr.rejectUnknownKeys()
+            if let url, let urlValue {
+                if URL(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    urlValue.report("'\(url)' is not an http:// or https:// URL")
+                } else {
+                    settings.asr = ASRSettings(url: url, model: model ?? "whisper-1", language: language ?? "zh", apiKey: apiKey)
+                }
+            }
+        }
+        mapping.rejectUnknownKeys()
+        return settings
+    }
+
     // MARK: store
 
     func readStore() -> StoreConfiguration {

@@ -17,13 +17,15 @@ public struct HotlineConfiguration: Sendable, Equatable {
     public var store: StoreConfiguration
     /// API bearer tokens.
     public var api: ApiSettings
+    /// Quality inspection of recordings in the server.
+    public var quality: QualitySettings
     /// Every file read, the main file first.
     public var files: [String]
 
     public init(hotline: HotlineSettings, trunks: [Trunk] = [], numbers: NumberPlan = .init(), agents: [Agent] = [],
                 queues: [Queue] = [], flows: [Flow] = [], lists: [String: NumberList] = [:],
                 prompts: [String: ConfiguredPrompt] = [:], store: StoreConfiguration = .default, api: ApiSettings = .init(),
-                files: [String] = []) {
+                quality: QualitySettings = .init(), files: [String] = []) {
         self.hotline = hotline
         self.trunks = trunks
         self.numbers = numbers
@@ -34,6 +36,7 @@ public struct HotlineConfiguration: Sendable, Equatable {
         self.prompts = prompts
         self.store = store
         self.api = api
+        self.quality = quality
         self.files = files
     }
 
