@@ -84,6 +84,19 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/v1/reload": {
+      "post": {
+        "operationId": "reloadConfiguration",
+        "summary": "Read the configuration file again",
+        "description": "The whole file is checked first. A file with any error is refused and the running configuration stays; an accepted one applies to calls that start afterwards (calls in progress keep their flows). Needs a token with the full role.",
+        "responses": {
+          "200": {"description": "Applied", "content": {"application/json": {"schema": {"type": "object", "required": ["applied", "summary"], "properties": {"applied": {"type": "boolean", "const": true}, "summary": {"type": "string"}}}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"description": "The token's role may not reload"},
+          "422": {"description": "Refused: every error as file:line:column: message", "content": {"application/json": {"schema": {"type": "object", "required": ["applied", "errors"], "properties": {"applied": {"type": "boolean", "const": false}, "errors": {"type": "array", "items": {"type": "string"}}}}}}}
+        }
+      }
+    },
     "/api/v1/openapi.json": {
       "get": {
         "operationId": "openAPI",

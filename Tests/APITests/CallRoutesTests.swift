@@ -246,7 +246,7 @@ struct CallRoutesTests {
             let document = try json(response)
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: Any])
-            #expect(Set(paths.keys) == ["/api/v1/calls", "/api/v1/calls/{id}", "/api/v1/calls/{id}/inspection", "/api/v1/calls.csv", "/api/v1/openapi.json"])
+            #expect(Set(paths.keys) == ["/api/v1/calls", "/api/v1/calls/{id}", "/api/v1/calls/{id}/inspection", "/api/v1/calls.csv", "/api/v1/reload", "/api/v1/openapi.json"])
             let schemes = (document["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
             #expect((schemes?["bearer"] as? [String: Any])?["scheme"] as? String == "bearer")
             // Every $ref points at something that exists.
