@@ -2,34 +2,138 @@
 /// (RFC 3966), or any other scheme kept opaque.
 ///
 /// Parts are kept as written, escapes included, so a URI re-serializes
-/// unchanged; ``decodedUser`` gives the user part with `%XX` decoded.
+/// unchanged; ``decodedUser`` gives the user part with `%XX` decoded. A
+/// parsed URI keeps its parts as bytes of the received message until they
+/// are read.
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// The scheme, lowercased.
     public var scheme: String
     /// The user part (sip/sips) or the subscriber number (tel), escaped as written.
-    public var user: String?
-    public var password: String?
+    public var user: String? {
+        get { userPart.string(source) }
+        set { userPart = Part(newValue) }
+    }
+    public var password: String? {
+        get { passwordPart.string(source) }
+        set { passwordPart = Part(newValue) }
+    }
     /// Host name, IPv4 address, or IPv6 reference with its brackets; empty for tel and opaque URIs.
-    public var host: String
+    public var host: String {
+        get { hostPart.string(source) ?? "" }
+        set { hostPart = .string(newValue) }
+    }
     public var port: Int?
     public var parameters: SIPParameters
     /// The headers part after `?`, as written (without the `?`).
-    public var headers: String?
+    public var headers: String? {
+        get { headersPart.string(source) }
+        set { headersPart = Part(newValue) }
+    }
     /// For schemes other than sip, sips and tel: everything after `scheme:`.
-    public var opaque: String?
+    public var opaque: String? {
+        get { opaquePart.string(source) }
+        set { opaquePart = Part(newValue) }
+    }
+
+    /// One textual part: absent, bytes of ``source``, or a string of its own.
+    enum Part: Sendable {
+        case absent
+        case bytes(UInt32, UInt32)
+        case string(String)
+
+        init(_ s: String?) { self = s.map(Part.string) ?? .absent }
+
+        init(_ r: Range<Int>) { self = .bytes(UInt32(truncatingIfNeeded: r.lowerBound), UInt32(truncatingIfNeeded: r.upperBound)) }
+
+        var isAbsent: Bool {
+            if case .absent = self { return true }
+            return false
+        }
+
+        @inline(__always)
+        func string(_ source: [UInt8]) -> String? {
+            switch self {
+            case .absent: return nil
+            case .bytes(let a, let b): return String(decoding: source[Int(a)..<Int(b)], as: UTF8.self)
+            case .string(let s): return s
+            }
+        }
+
+        @inline(__always)
+        func write(_ source: [UInt8], into out: inout [UInt8]) {
+            switch self {
+            case .absent: break
+            case .bytes(let a, let b): out.append(contentsOf: source[Int(a)..<Int(b)])
+            case .string(let s): out.append(contentsOf: s.utf8)
+            }
+        }
+
+        static func equal(_ x: Part, _ xs: [UInt8], _ y: Part, _ ys: [UInt8]) -> Bool {
+            switch (x, y) {
+            case (.absent, .absent): return true
+            case (.absent, _), (_, .absent): return false
+            case (.bytes(let a, let b), .bytes(let c, let d)) where xs[Int(a)..<Int(b)].elementsEqual(ys[Int(c)..<Int(d)]):
+                return true
+            default: return x.string(xs) == y.string(ys)
+            }
+        }
+    }
+
+    /// The bytes that `.bytes` parts index (the received message).
+    var source: [UInt8]
+    var userPart: Part
+    var passwordPart: Part
+    var hostPart: Part
+    var headersPart: Part
+    var opaquePart: Part
 
     public init(
         scheme: String = "sip", user: String? = nil, password: String? = nil, host: String,
         port: Int? = nil, parameters: SIPParameters = SIPParameters(), headers: String? = nil
     ) {
         self.scheme = scheme
-        self.user = user
-        self.password = password
-        self.host = host
+        self.source = []
+        self.userPart = Part(user)
+        self.passwordPart = Part(password)
+        self.hostPart = .string(host)
         self.port = port
         self.parameters = parameters
-        self.headers = headers
-        self.opaque = nil
+        self.headersPart = Part(headers)
+        self.opaquePart = .absent
+    }
+
+    /// An empty URI of `scheme` whose parts will index `source`.
+    init(scheme: String, source: [UInt8]) {
+        self.scheme = scheme
+        self.source = source
+        self.userPart = .absent
+        self.passwordPart = .absent
+        self.hostPart = .string("")
+        self.port = nil
+        self.parameters = SIPParameters()
+        self.headersPart = .absent
+        self.opaquePart = .absent
+    }
+
+    public static func == (a: SIPURI, b: SIPURI) -> Bool {
+        a.scheme == b.scheme && a.port == b.port
+            && Part.equal(a.hostPart, a.source, b.hostPart, b.source)
+            && Part.equal(a.userPart, a.source, b.userPart, b.source)
+            && Part.equal(a.passwordPart, a.source, b.passwordPart, b.source)
+            && Part.equal(a.headersPart, a.source, b.headersPart, b.source)
+            && Part.equal(a.opaquePart, a.source, b.opaquePart, b.source)
+            && a.parameters == b.parameters
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(scheme)
+        h.combine(user)
+        h.combine(password)
+        h.combine(host)
+        h.combine(port)
+        h.combine(parameters)
+        h.combine(headers)
+        h.combine(opaque)
     }
 
     /// Parses a complete URI (a Request-URI, or one inside `<>`).
@@ -63,27 +167,27 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     func write(into out: inout [UInt8]) {
         out.append(contentsOf: scheme.utf8)
         out.append(ASCII.colon)
-        if let opaque {
-            out.append(contentsOf: opaque.utf8)
+        if !opaquePart.isAbsent {
+            opaquePart.write(source, into: &out)
             return
         }
-        if let user {
-            out.append(contentsOf: user.utf8)
-            if let password {
+        if !userPart.isAbsent {
+            userPart.write(source, into: &out)
+            if !passwordPart.isAbsent {
                 out.append(ASCII.colon)
-                out.append(contentsOf: password.utf8)
+                passwordPart.write(source, into: &out)
             }
             if scheme != "tel" { out.append(ASCII.at) }
         }
-        out.append(contentsOf: host.utf8)
+        hostPart.write(source, into: &out)
         if let port {
             out.append(ASCII.colon)
             out.append(contentsOf: String(port).utf8)
         }
         parameters.write(into: &out)
-        if let headers {
+        if !headersPart.isAbsent {
             out.append(ASCII.question)
-            out.append(contentsOf: headers.utf8)
+            headersPart.write(source, into: &out)
         }
     }
 
@@ -116,7 +220,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         }
         guard s.index > schemeStart, s.consume(ASCII.colon) else { throw .expected("URI scheme") }
         let scheme = knownScheme(s.bytes, schemeStart..<(s.index - 1)) ?? s.string(schemeStart..<(s.index - 1)).asciiLowercased
-        var uri = SIPURI(scheme: scheme, host: "")
+        var uri = SIPURI(scheme: scheme, source: s.bytes)
 
         switch scheme {
         case "sip", "sips":
@@ -125,7 +229,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             let number = s.scan(CharacterClasses.paramChar)
             guard !number.isEmpty else { throw .expected("telephone number") }
             // The number stops at ';' which paramChar excludes.
-            uri.user = s.string(number)
+            uri.userPart = Part(number)
             if !addrSpec {
                 uri.parameters = try SIPParameters.parse(
                     &s, nameClass: CharacterClasses.paramChar, valueClass: CharacterClasses.paramChar,
@@ -138,7 +242,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 s.index += 1
             }
             guard s.index > start else { throw .expected("URI") }
-            uri.opaque = s.string(start..<s.index)
+            uri.opaquePart = Part(start..<s.index)
         }
         return uri
     }
@@ -188,8 +292,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             }
             let userEnd = colon ?? at
             guard userEnd > s.index else { throw .expected("user part") }
-            uri.user = s.string(s.index..<userEnd)
-            if let colon { uri.password = s.string((colon + 1)..<at) }
+            uri.userPart = Part(s.index..<userEnd)
+            if let colon { uri.passwordPart = Part((colon + 1)..<at) }
             s.index = at + 1
         }
         // host
@@ -208,7 +312,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard s.index > hostStart else { throw .expected("host") }
-        uri.host = s.string(hostStart..<s.index)
+        uri.hostPart = Part(hostStart..<s.index)
         if s.consume(ASCII.colon) {
             guard let port = s.number(maxDigits: 5), port <= 65535 else { throw .expected("port") }
             uri.port = Int(port)
@@ -225,7 +329,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             while let b = s.peek, CharacterClasses.is(b, CharacterClasses.headerChar) || b == ASCII.equals || b == 38 {
                 s.index += 1
             }
-            uri.headers = s.string(start..<s.index)
+            uri.headersPart = Part(start..<s.index)
         }
     }
 }
