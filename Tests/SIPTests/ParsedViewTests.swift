@@ -103,3 +103,21 @@ struct ParsedViewTests {
         #expect(plain.serialized() == Self.request, "the parsed message is unchanged")
     }
 }
+
+@Suite("Header name lookup")
+struct HeaderNameLookupTests {
+    @Test("Every well-known spelling finds its shared name; other cases and unknown names keep their spelling")
+    func known() {
+        for name in SIPHeaderName.known {
+            let b = Array(name.spelling.utf8)
+            let found = SIPHeaderName.lookup(b, 0..<b.count)
+            #expect(found.id == name.id && found.spelling == name.spelling && found.canonical == name.canonical)
+            let upper = Array(name.spelling.uppercased().utf8)
+            let other = SIPHeaderName.lookup(upper, 0..<upper.count)
+            #expect(other.id == name.id && other.spelling == name.spelling.uppercased())
+        }
+        let x = Array("X-Trace".utf8)
+        #expect(SIPHeaderName.lookup(x, 0..<x.count) == SIPHeaderName("x-trace"))
+        #expect(SIPHeaderName.lookup(x, 0..<x.count).spelling == "X-Trace")
+    }
+}

@@ -117,13 +117,9 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
             }
         } else {
             // Exact spelling first (the common case), then case-insensitive.
+            let exact = bytes.withUnsafeBufferPointer { exactKnown($0.baseAddress! + range.lowerBound, count) }
+            if let exact { return exact }
             let bucket = knownByLength[min(count, knownByLength.count - 1)]
-            let lo = range.lowerBound
-            for (spelling, name) in bucket where spelling.count == count && spelling[0] == bytes[lo] {
-                var k = 1
-                while k < count, spelling[k] == bytes[lo + k] { k += 1 }
-                if k == count { return name }
-            }
             for (spelling, name) in bucket {
                 var equal = true
                 var i = range.lowerBound
@@ -137,6 +133,66 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
             }
         }
         return SIPHeaderName(String(decoding: bytes[range], as: UTF8.self))
+    }
+
+    /// The shared instance of a well-known name spelled exactly as in
+    /// ``known`` at `p[0..<count]`: a switch on length and bytes, no strings.
+    @inline(__always)
+    static func exactKnown(_ p: UnsafePointer<UInt8>, _ count: Int) -> SIPHeaderName? {
+        switch count {
+        case 2:
+            if p[0] == 84 && p[1] == 111 { return .to } // To
+        case 3:
+            if p[0] == 86 && p[1] == 105 && p[2] == 97 { return .via } // Via
+        case 4:
+            if p[0] == 70 && p[1] == 114 && p[2] == 111 && p[3] == 109 { return .from } // From
+            if p[0] == 67 && p[1] == 83 && p[2] == 101 && p[3] == 113 { return .cseq } // CSeq
+            if p[0] == 68 && p[1] == 97 && p[2] == 116 && p[3] == 101 { return .date } // Date
+        case 5:
+            if p[0] == 82 && p[1] == 111 && p[2] == 117 && p[3] == 116 && p[4] == 101 { return .route } // Route
+            if p[0] == 65 && p[1] == 108 && p[2] == 108 && p[3] == 111 && p[4] == 119 { return .allow } // Allow
+        case 6:
+            if p[0] == 65 && p[1] == 99 && p[2] == 99 && p[3] == 101 && p[4] == 112 && p[5] == 116 { return .accept } // Accept
+            if p[0] == 83 && p[1] == 101 && p[2] == 114 && p[3] == 118 && p[4] == 101 && p[5] == 114 { return .server } // Server
+            if p[0] == 77 && p[1] == 105 && p[2] == 110 && p[3] == 45 && p[4] == 83 && p[5] == 69 { return .minSE } // Min-SE
+            if p[0] == 82 && p[1] == 101 && p[2] == 97 && p[3] == 115 && p[4] == 111 && p[5] == 110 { return .reason } // Reason
+        case 7:
+            if p[0] == 67 && p[1] == 97 && p[2] == 108 && p[3] == 108 && p[4] == 45 && p[5] == 73 && p[6] == 68 { return .callID } // Call-ID
+            if p[0] == 67 && p[1] == 111 && p[2] == 110 && p[3] == 116 && p[4] == 97 && p[5] == 99 && p[6] == 116 { return .contact } // Contact
+            if p[0] == 69 && p[1] == 120 && p[2] == 112 && p[3] == 105 && p[4] == 114 && p[5] == 101 && p[6] == 115 { return .expires } // Expires
+            if p[0] == 82 && p[1] == 101 && p[2] == 113 && p[3] == 117 && p[4] == 105 && p[5] == 114 && p[6] == 101 { return .require } // Require
+            if p[0] == 87 && p[1] == 97 && p[2] == 114 && p[3] == 110 && p[4] == 105 && p[5] == 110 && p[6] == 103 { return .warning } // Warning
+        case 9:
+            if p[0] == 83 && p[1] == 117 && p[2] == 112 && p[3] == 112 && p[4] == 111 && p[5] == 114 && p[6] == 116 && p[7] == 101 && p[8] == 100 { return .supported } // Supported
+        case 10:
+            if p[0] == 85 && p[1] == 115 && p[2] == 101 && p[3] == 114 && p[4] == 45 && p[5] == 65 && p[6] == 103 && p[7] == 101 && p[8] == 110 && p[9] == 116 { return .userAgent } // User-Agent
+        case 11:
+            if p[0] == 77 && p[1] == 105 && p[2] == 110 && p[3] == 45 && p[4] == 69 && p[5] == 120 && p[6] == 112 && p[7] == 105 && p[8] == 114 && p[9] == 101 && p[10] == 115 { return .minExpires } // Min-Expires
+            if p[0] == 85 && p[1] == 110 && p[2] == 115 && p[3] == 117 && p[4] == 112 && p[5] == 112 && p[6] == 111 && p[7] == 114 && p[8] == 116 && p[9] == 101 && p[10] == 100 { return .unsupported } // Unsupported
+            if p[0] == 82 && p[1] == 101 && p[2] == 116 && p[3] == 114 && p[4] == 121 && p[5] == 45 && p[6] == 65 && p[7] == 102 && p[8] == 116 && p[9] == 101 && p[10] == 114 { return .retryAfter } // Retry-After
+        case 12:
+            if p[0] == 77 && p[1] == 97 && p[2] == 120 && p[3] == 45 && p[4] == 70 && p[5] == 111 && p[6] == 114 && p[7] == 119 && p[8] == 97 && p[9] == 114 && p[10] == 100 && p[11] == 115 { return .maxForwards } // Max-Forwards
+            if p[0] == 82 && p[1] == 101 && p[2] == 99 && p[3] == 111 && p[4] == 114 && p[5] == 100 && p[6] == 45 && p[7] == 82 && p[8] == 111 && p[9] == 117 && p[10] == 116 && p[11] == 101 { return .recordRoute } // Record-Route
+            if p[0] == 67 && p[1] == 111 && p[2] == 110 && p[3] == 116 && p[4] == 101 && p[5] == 110 && p[6] == 116 && p[7] == 45 && p[8] == 84 && p[9] == 121 && p[10] == 112 && p[11] == 101 { return .contentType } // Content-Type
+        case 13:
+            if p[0] == 65 && p[1] == 117 && p[2] == 116 && p[3] == 104 && p[4] == 111 && p[5] == 114 && p[6] == 105 && p[7] == 122 && p[8] == 97 && p[9] == 116 && p[10] == 105 && p[11] == 111 && p[12] == 110 { return .authorization } // Authorization
+            if p[0] == 80 && p[1] == 114 && p[2] == 111 && p[3] == 120 && p[4] == 121 && p[5] == 45 && p[6] == 82 && p[7] == 101 && p[8] == 113 && p[9] == 117 && p[10] == 105 && p[11] == 114 && p[12] == 101 { return .proxyRequire } // Proxy-Require
+        case 14:
+            if p[0] == 67 && p[1] == 111 && p[2] == 110 && p[3] == 116 && p[4] == 101 && p[5] == 110 && p[6] == 116 && p[7] == 45 && p[8] == 76 && p[9] == 101 && p[10] == 110 && p[11] == 103 && p[12] == 116 && p[13] == 104 { return .contentLength } // Content-Length
+        case 15:
+            if p[0] == 83 && p[1] == 101 && p[2] == 115 && p[3] == 115 && p[4] == 105 && p[5] == 111 && p[6] == 110 && p[7] == 45 && p[8] == 69 && p[9] == 120 && p[10] == 112 && p[11] == 105 && p[12] == 114 && p[13] == 101 && p[14] == 115 { return .sessionExpires } // Session-Expires
+            if p[0] == 65 && p[1] == 99 && p[2] == 99 && p[3] == 101 && p[4] == 112 && p[5] == 116 && p[6] == 45 && p[7] == 69 && p[8] == 110 && p[9] == 99 && p[10] == 111 && p[11] == 100 && p[12] == 105 && p[13] == 110 && p[14] == 103 { return .acceptEncoding } // Accept-Encoding
+            if p[0] == 65 && p[1] == 99 && p[2] == 99 && p[3] == 101 && p[4] == 112 && p[5] == 116 && p[6] == 45 && p[7] == 76 && p[8] == 97 && p[9] == 110 && p[10] == 103 && p[11] == 117 && p[12] == 97 && p[13] == 103 && p[14] == 101 { return .acceptLanguage } // Accept-Language
+        case 16:
+            if p[0] == 87 && p[1] == 87 && p[2] == 87 && p[3] == 45 && p[4] == 65 && p[5] == 117 && p[6] == 116 && p[7] == 104 && p[8] == 101 && p[9] == 110 && p[10] == 116 && p[11] == 105 && p[12] == 99 && p[13] == 97 && p[14] == 116 && p[15] == 101 { return .wwwAuthenticate } // WWW-Authenticate
+            if p[0] == 67 && p[1] == 111 && p[2] == 110 && p[3] == 116 && p[4] == 101 && p[5] == 110 && p[6] == 116 && p[7] == 45 && p[8] == 69 && p[9] == 110 && p[10] == 99 && p[11] == 111 && p[12] == 100 && p[13] == 105 && p[14] == 110 && p[15] == 103 { return .contentEncoding } // Content-Encoding
+        case 18:
+            if p[0] == 80 && p[1] == 114 && p[2] == 111 && p[3] == 120 && p[4] == 121 && p[5] == 45 && p[6] == 65 && p[7] == 117 && p[8] == 116 && p[9] == 104 && p[10] == 101 && p[11] == 110 && p[12] == 116 && p[13] == 105 && p[14] == 99 && p[15] == 97 && p[16] == 116 && p[17] == 101 { return .proxyAuthenticate } // Proxy-Authenticate
+        case 19:
+            if p[0] == 80 && p[1] == 114 && p[2] == 111 && p[3] == 120 && p[4] == 121 && p[5] == 45 && p[6] == 65 && p[7] == 117 && p[8] == 116 && p[9] == 104 && p[10] == 111 && p[11] == 114 && p[12] == 105 && p[13] == 122 && p[14] == 97 && p[15] == 116 && p[16] == 105 && p[17] == 111 && p[18] == 110 { return .proxyAuthorization } // Proxy-Authorization
+        default: break
+        }
+        return nil
     }
 
     private static let knownByLength: [[([UInt8], SIPHeaderName)]] = {

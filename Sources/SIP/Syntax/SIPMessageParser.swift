@@ -202,12 +202,21 @@ private struct ParseState {
             }
             guard entries.count < limits.maxHeaderFields else { throw fail(513, "Too many header fields") }
             let nameStart = i
-            while i < n, classes[Int(b[i])] & CharacterClasses.token != 0 { i += 1 }
-            let nameEnd = i
-            while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
-            guard nameEnd > nameStart, i < n, b[i] == ASCII.colon else { throw fail(400, "Malformed header line") }
-            i += 1
-            while i < n, ASCII.isWhitespace(b[i]) { i += 1 }
+            // Name, white space, colon, white space, on the bytes directly.
+            let (nameEnd, afterColon): (Int, Int) = b.withUnsafeBufferPointer { p in
+                classes.withUnsafeBufferPointer { classes in
+                    var j = nameStart
+                    while j < n, classes[Int(p[j])] & CharacterClasses.token != 0 { j += 1 }
+                    let nameEnd = j
+                    while j < n, ASCII.isWhitespace(p[j]) { j += 1 }
+                    guard nameEnd > nameStart, j < n, p[j] == ASCII.colon else { return (nameEnd, -1) }
+                    j += 1
+                    while j < n, ASCII.isWhitespace(p[j]) { j += 1 }
+                    return (nameEnd, j)
+                }
+            }
+            guard afterColon >= 0 else { throw fail(400, "Malformed header line") }
+            i = afterColon
             if i != nameEnd + 2 || b[nameEnd + 1] != ASCII.space { verbatim = false }
             // The value, with folded continuation lines joined by one space.
             var valueStart = i

@@ -91,17 +91,13 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
                 s = probe
             }
         }
-        var address: SIPNameAddress
-        if s.consume(ASCII.lessThan) {
-            let uri = try SIPURI.parse(&s, addrSpec: false)
+        let brackets = s.consume(ASCII.lessThan)
+        let uri = try SIPURI.parse(&s, addrSpec: !brackets)
+        if brackets {
             guard s.consume(ASCII.greaterThan) else { throw .expected("'>'") }
-            address = SIPNameAddress(displayName: displayName, uri: uri, usesAngleBrackets: true)
-        } else {
-            let uri = try SIPURI.parse(&s, addrSpec: true)
-            address = SIPNameAddress(uri: uri, usesAngleBrackets: false)
         }
-        address.parameters = try SIPParameters.parseHeaderParameters(&s)
-        return address
+        let parameters = try SIPParameters.parseHeaderParameters(&s)
+        return SIPNameAddress(displayName: brackets ? displayName : nil, uri: uri, parameters: parameters, usesAngleBrackets: brackets)
     }
 
     /// Parses a comma-separated list of addresses (Contact, Route, Record-Route).

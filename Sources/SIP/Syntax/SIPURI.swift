@@ -262,57 +262,70 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func parseSIP(_ s: inout ByteScanner, into uri: inout SIPURI, addrSpec: Bool) throws(SIPSyntaxError) {
-        // userinfo: everything up to the first '@' (user parts may hold ';', '?', ',').
-        var limit = s.end
-        if addrSpec {
-            var i = s.index
-            while i < s.end, s.bytes[i] > 32, s.bytes[i] != ASCII.comma, s.bytes[i] != ASCII.greaterThan { i += 1 }
-            limit = i
-        } else {
-            var i = s.index
-            while i < s.end, s.bytes[i] > 32, s.bytes[i] != ASCII.greaterThan { i += 1 }
-            limit = i
-        }
-        var at: Int?
-        var i = s.index
-        while i < limit {
-            if s.bytes[i] == ASCII.at { at = i; break }
-            i += 1
-        }
-        if let at {
-            var colon: Int?
-            var j = s.index
-            while j < at {
-                let b = s.bytes[j]
-                if b == ASCII.colon && colon == nil { colon = j }
-                else if colon == nil {
-                    guard s.classes[Int(b)] & CharacterClasses.userChar != 0 else { throw .expected("user part") }
+        // One pass over the bytes: userinfo is everything up to the first '@'
+        // (user parts may hold ';', '?', ','), then the host.
+        let userStart = s.index, end = s.end
+        var at = -1, colon = -1, hostStart = userStart, hostEnd = userStart
+        let failure: Int = s.bytes.withUnsafeBufferPointer { p in
+            s.classes.withUnsafeBufferPointer { classes in
+                var i = userStart
+                while i < end {
+                    let b = p[i]
+                    if b <= 32 || b == ASCII.greaterThan || (addrSpec && b == ASCII.comma) { break }
+                    i += 1
                 }
-                j += 1
-            }
-            let userEnd = colon ?? at
-            guard userEnd > s.index else { throw .expected("user part") }
-            uri.userPart = Part(s.index..<userEnd)
-            if let colon { uri.passwordPart = Part((colon + 1)..<at) }
-            s.index = at + 1
-        }
-        // host
-        let hostStart = s.index
-        if s.peek == ASCII.leftBracket {
-            while let b = s.peek, b != ASCII.rightBracket {
-                guard b == ASCII.colon || b == 46 || CharacterClasses.isDigit(b) || (b | 0x20) &- 97 < 6 || b == ASCII.leftBracket else {
-                    throw .expected("IPv6 reference")
+                let limit = i
+                i = userStart
+                while i < limit {
+                    if p[i] == ASCII.at { at = i; break }
+                    i += 1
                 }
-                s.index += 1
-            }
-            guard s.consume(ASCII.rightBracket) else { throw .expected("']'") }
-        } else {
-            while let b = s.peek, (b | 0x20) &- 97 < 26 || CharacterClasses.isDigit(b) || b == 45 || b == 46 || b == 95 {
-                s.index += 1
+                if at >= 0 {
+                    var j = userStart
+                    while j < at {
+                        let b = p[j]
+                        if b == ASCII.colon && colon < 0 { colon = j }
+                        else if colon < 0 && classes[Int(b)] & CharacterClasses.userChar == 0 { return 1 }
+                        j += 1
+                    }
+                    if (colon >= 0 ? colon : at) <= userStart { return 1 }
+                    hostStart = at + 1
+                }
+                var k = hostStart
+                if k < end && p[k] == ASCII.leftBracket {
+                    while k < end && p[k] != ASCII.rightBracket {
+                        let b = p[k]
+                        guard b == ASCII.colon || b == 46 || CharacterClasses.isDigit(b) || (b | 0x20) &- 97 < 6 || b == ASCII.leftBracket else {
+                            return 2
+                        }
+                        k += 1
+                    }
+                    if k >= end { return 3 }
+                    k += 1
+                } else {
+                    while k < end {
+                        let b = p[k]
+                        guard (b | 0x20) &- 97 < 26 || CharacterClasses.isDigit(b) || b == 45 || b == 46 || b == 95 else { break }
+                        k += 1
+                    }
+                }
+                hostEnd = k
+                return 0
             }
         }
-        guard s.index > hostStart else { throw .expected("host") }
-        uri.hostPart = Part(hostStart..<s.index)
+        switch failure {
+        case 1: throw .expected("user part")
+        case 2: throw .expected("IPv6 reference")
+        case 3: throw .expected("']'")
+        default: break
+        }
+        if at >= 0 {
+            uri.userPart = Part(userStart..<(colon >= 0 ? colon : at))
+            if colon >= 0 { uri.passwordPart = Part((colon + 1)..<at) }
+        }
+        s.index = hostEnd
+        guard hostEnd > hostStart else { throw .expected("host") }
+        uri.hostPart = Part(hostStart..<hostEnd)
         if s.consume(ASCII.colon) {
             guard let port = s.number(maxDigits: 5), port <= 65535 else { throw .expected("port") }
             uri.port = Int(port)
