@@ -96,3 +96,30 @@ extension String {
         return String(decoding: utf8.map { ASCII.lower($0) }, as: UTF8.self)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Appends a string's UTF-8 (a contiguous copy, not element by element).
+    @inline(__always)
+    mutating func appendUTF8(_ string: String) {
+        var s = string
+        s.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends a non-negative integer in decimal (as `String(n)` writes it), any integer otherwise.
+    mutating func appendDecimal(_ n: Int) {
+        guard n >= 0 else { appendUTF8(String(n)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        Swift.withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(48 + v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            append(contentsOf: d[(20 - count)...])
+        }
+    }
+}

@@ -145,12 +145,12 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
             return
         }
         for e in entries {
-            out.append(contentsOf: e.name.spelling.utf8)
+            out.appendUTF8(e.name.spelling)
             out.append(ASCII.colon)
             out.append(ASCII.space)
             switch e.value {
             case .raw(let r): out.append(contentsOf: storage[r])
-            case .owned(let s): out.append(contentsOf: s.utf8)
+            case .owned(let s): out.appendUTF8(s)
             }
             out.append(ASCII.cr)
             out.append(ASCII.lf)

@@ -61,7 +61,7 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
     func write(into out: inout [UInt8]) {
         let brackets = usesAngleBrackets || displayName != nil || !uri.parameters.isEmpty || uri.headers != nil
         if let displayName {
-            out.append(contentsOf: displayName.utf8)
+            out.appendUTF8(displayName)
             out.append(ASCII.space)
         }
         if brackets { out.append(ASCII.lessThan) }

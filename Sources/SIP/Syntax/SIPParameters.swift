@@ -211,10 +211,10 @@ public struct SIPParameters: Hashable, Sendable, Sequence, ExpressibleByDictiona
         case .owned(let e):
             for p in e {
                 out.append(ASCII.semicolon)
-                out.append(contentsOf: p.name.utf8)
+                out.appendUTF8(p.name)
                 if let v = p.value {
                     out.append(ASCII.equals)
-                    out.append(contentsOf: v.utf8)
+                    out.appendUTF8(v)
                 }
             }
         }

@@ -7,6 +7,9 @@ extension SIPMessage {
         return out
     }
 
+    static let versionLine: [UInt8] = Array(" SIP/2.0\r\n".utf8)
+    static let versionSpace: [UInt8] = Array("SIP/2.0 ".utf8)
+
     /// At least the size of the serialized message for one left unchanged
     /// since it was parsed (the received bytes), else a guess.
     var serializedSizeEstimate: Int {
@@ -18,18 +21,17 @@ extension SIPMessage {
     public func write(into out: inout [UInt8]) {
         switch startLine {
         case .request(let method, let uri):
-            out.append(contentsOf: method.rawValue.utf8)
+            out.appendUTF8(method.rawValue)
             out.append(ASCII.space)
             uri.write(into: &out)
-            out.append(ASCII.space)
-            out.append(contentsOf: "SIP/2.0\r\n".utf8)
+            out.append(contentsOf: SIPMessage.versionLine)
         case .response(let status, let reason):
-            out.append(contentsOf: "SIP/2.0 ".utf8)
+            out.append(contentsOf: SIPMessage.versionSpace)
             out.append(UInt8(48 + status / 100))
             out.append(UInt8(48 + status / 10 % 10))
             out.append(UInt8(48 + status % 10))
             out.append(ASCII.space)
-            out.append(contentsOf: reason.utf8)
+            out.appendUTF8(reason)
             out.append(contentsOf: [ASCII.cr, ASCII.lf])
         }
         headers.write(into: &out)

@@ -64,7 +64,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             switch self {
             case .absent: break
             case .bytes(let a, let b): out.append(contentsOf: source[Int(a)..<Int(b)])
-            case .string(let s): out.append(contentsOf: s.utf8)
+            case .string(let s): out.appendUTF8(s)
             }
         }
 
@@ -165,7 +165,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     }
 
     func write(into out: inout [UInt8]) {
-        out.append(contentsOf: scheme.utf8)
+        out.appendUTF8(scheme)
         out.append(ASCII.colon)
         if !opaquePart.isAbsent {
             opaquePart.write(source, into: &out)
@@ -182,7 +182,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         hostPart.write(source, into: &out)
         if let port {
             out.append(ASCII.colon)
-            out.append(contentsOf: String(port).utf8)
+            out.appendDecimal(port)
         }
         parameters.write(into: &out)
         if !headersPart.isAbsent {
@@ -268,16 +268,13 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         var at = -1, colon = -1, hostStart = userStart, hostEnd = userStart
         let failure: Int = s.bytes.withUnsafeBufferPointer { p in
             s.classes.withUnsafeBufferPointer { classes in
+                // The first '@' before the end of the URI (white space, '>', or in
+                // an addr-spec ',').
                 var i = userStart
                 while i < end {
                     let b = p[i]
                     if b <= 32 || b == ASCII.greaterThan || (addrSpec && b == ASCII.comma) { break }
-                    i += 1
-                }
-                let limit = i
-                i = userStart
-                while i < limit {
-                    if p[i] == ASCII.at { at = i; break }
+                    if b == ASCII.at { at = i; break }
                     i += 1
                 }
                 if at >= 0 {

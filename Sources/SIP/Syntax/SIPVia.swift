@@ -39,14 +39,14 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
     }
 
     func write(into out: inout [UInt8]) {
-        out.append(contentsOf: protocolVersion.utf8)
+        out.appendUTF8(protocolVersion)
         out.append(ASCII.slash)
-        out.append(contentsOf: transport.utf8)
+        out.appendUTF8(transport)
         out.append(ASCII.space)
-        out.append(contentsOf: host.utf8)
+        out.appendUTF8(host)
         if let port {
             out.append(ASCII.colon)
-            out.append(contentsOf: String(port).utf8)
+            out.appendDecimal(port)
         }
         parameters.write(into: &out)
     }
