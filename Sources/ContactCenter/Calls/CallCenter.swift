@@ -53,6 +53,8 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// Calls by the dialogs they hold (caller side and agent side).
     private var byDialog: [SIPDialogID: InboundCall] = [:]
     private var channelsInUse: [String: Int] = [:]
+    /// INVITE transactions whose 2xx awaits its ACK, by dialog.
+    private var awaitingACK: [SIPDialogID: TransactionKey] = [:]
     private var queueTurns: [String: Int] = [:]
 
     /// Called on the loop with each finished call's record (after it is handed to the store).
@@ -88,6 +90,9 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// Calls in progress.
     public var activeCalls: Int { byTransaction.count }
 
+    /// 200s to INVITEs still waiting for their ACK (and retransmitted meanwhile).
+    public var answersAwaitingACK: Int { awaitingACK.count }
+
     /// Channels in use on each trunk.
     public func channels(of trunk: String) -> Int { channelsInUse[trunk, default: 0] }
 
@@ -118,7 +123,18 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
 
     public func endpoint(_ endpoint: SIPEndpoint, didReceiveACK request: SIPMessage, from peer: SIPPeer) {
         guard let id = SIPDialogID.forIncoming(request) else { return }
-        byDialog[id]?.acknowledged(request)
+        // The ACK stops the 200's retransmissions even when the call already ended (a flow
+        // that hangs up at once can end the call before its ACK is read).
+        if let key = awaitingACK.removeValue(forKey: id) { endpoint.acknowledged(key) }
+    }
+
+    /// Notes that the 2xx sent in the INVITE transaction `key` (initial or re-INVITE) awaits
+    /// its ACK in dialog `id`. Forgotten after the transaction's lifetime (timer L).
+    func awaitACK(_ id: SIPDialogID, transaction key: TransactionKey) {
+        awaitingACK[id] = key
+        _ = eventLoop.scheduleTask(in: .seconds(40)) { [weak self] in
+            if self?.awaitingACK[id] == key { self?.awaitingACK[id] = nil }
+        }
     }
 
     public func endpoint(_ endpoint: SIPEndpoint, didCancel invite: TransactionKey) {

@@ -42,8 +42,6 @@ final class InboundCall: @unchecked Sendable {
     private var draining = false
     /// Session-Expires interval the caller asked for (RFC 4028), in seconds.
     private var sessionInterval: Int?
-    /// A re-INVITE whose 200 awaits its ACK.
-    private var reinviteTransaction: TransactionKey?
     private var voicemail: VoicemailAction?
     private var agent: AgentLeg?
     private var connectStartedAt: Date?
@@ -240,6 +238,7 @@ final class InboundCall: @unchecked Sendable {
         if let dialog = SIPDialog(uasRequest: invite, response: response) {
             callerDialog = dialog.id
             center.register(dialog, for: self)
+            center.awaitACK(dialog.id, transaction: transaction)
         }
         state = .answered
         record.answeredAt = center.now()
@@ -288,15 +287,6 @@ final class InboundCall: @unchecked Sendable {
     }
 
     // MARK: Requests from the caller or the agent
-
-    func acknowledged(_ ack: SIPMessage) {
-        if let key = reinviteTransaction {
-            reinviteTransaction = nil
-            center.endpoint.acknowledged(key)
-        } else {
-            center.endpoint.acknowledged(transaction)
-        }
-    }
 
     func cancelled() {
         guard state == .proceeding || state == .early else { return }
@@ -362,8 +352,8 @@ final class InboundCall: @unchecked Sendable {
         if let sessionInterval { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }
         response.addHeader(.contentType, "application/sdp")
         response.body = answerSDP
-        reinviteTransaction = key
         center.endpoint.respond(response, to: key)
+        if let callerDialog { center.awaitACK(callerDialog, transaction: key) }
         armSessionTimer()
     }
 

@@ -472,3 +472,23 @@ struct TransferThroughTrunkTests {
         await carrier.stop()
     }
 }
+
+@Suite("Calls end to end: ACK after the call ended", .serialized)
+struct LateACKTests {
+    @Test("an ACK read after the flow already hung up still stops the 200's retransmissions")
+    func lateACK() async throws {
+        let bed = try await CallTestBed.started(now: { Date(timeIntervalSince1970: 1_795_960_800) })
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        // The night flow answers, plays a short prompt and hangs up; the caller's ACK comes later.
+        let invite = phone.invite("959997", from: "13912345678", port: bed.sipPort)
+        let ok = try await phone.finalResponse(to: invite)
+        _ = try await phone.wait(for: "BYE") { $0.isRequest && $0.method == .bye }
+        _ = try await bed.record(of: invite.callID)
+        #expect(try await bed.onLoop { bed.center.activeCalls } == 0)
+        #expect(try await bed.onLoop { bed.center.answersAwaitingACK } == 1)
+        phone.ack(ok, for: invite, port: bed.sipPort)
+        try await eventually("the ACK taken") { try await bed.onLoop { bed.center.answersAwaitingACK } == 0 }
+        await phone.stop()
+    }
+}
