@@ -136,7 +136,8 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         ticker.add(self)
         if let pending = pendingPrompt {
             pendingPrompt = nil
-            bridge!.play(PromptPlayer(playlist: pending.playlist, loops: pending.loop, allowsBargeIn: pending.bargeIn, start: now,
+            bridge!.play(PromptPlayer(playlist: pending.playlist, loops: pending.loop, allowsBargeIn: pending.bargeIn,
+                                     start: ticker.nextTick(after: now),
                                      maxBurst: configuration.promptCatchUpFrames), to: .caller)
         }
         logger.debug("caller answered", metadata: ["codec": "\(audio.codec)", "remote": "\(address)",
@@ -170,11 +171,18 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         guard isOpen else { return }
         promptInProgress = true
         if bridge != nil {
-            bridge!.play(PromptPlayer(playlist: playlist, loops: loop, allowsBargeIn: bargeIn, start: MediaClock.now(),
+            bridge!.play(PromptPlayer(playlist: playlist, loops: loop, allowsBargeIn: bargeIn, start: promptStart(),
                                      maxBurst: configuration.promptCatchUpFrames), to: .caller)
         } else {
             pendingPrompt = (playlist, bargeIn, loop)
         }
+    }
+
+    /// When a prompt starting now has its first frame due: the next tick of this loop's clock, so every frame
+    /// falls due on a tick and tick jitter of less than 20 ms never delays one into the following tick.
+    private func promptStart() -> Duration {
+        let now = MediaClock.now()
+        return ticker?.nextTick(after: now) ?? now
     }
 
     /// Stops the playlist to the caller (it ends with `.promptEnded(.stopped)`, delivered before this returns).

@@ -30,7 +30,7 @@ protocol MediaTickable: AnyObject {
 /// not drift; a tick that runs late is followed by the next on schedule, and
 /// the cores (``PromptPlayer``) produce the frames a late tick owes from the
 /// clock. After an overload of more than 100 ms the schedule restarts from
-/// now. Confined to its loop; registration and removal happen on the loop.
+/// now on the same 20 ms grid. Confined to its loop; registration and removal happen on the loop.
 final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
     static let interval = TimeAmount.milliseconds(20)
     private static let tickers = NIOLockedValueBox<[ObjectIdentifier: MediaTicker]>([:])
@@ -93,6 +93,18 @@ final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
     /// Calls ticked by this clock.
     var count: Int { members.count }
 
+    /// The deadline of the first tick still to run after `now`, on the ``MediaClock``: the moment a prompt
+    /// starting now should have its first frame due, so its frames fall on this clock's grid and a tick that
+    /// runs late (by up to one interval) still finds exactly one frame due. Call on the loop.
+    func nextTick(after now: Duration) -> Duration {
+        eventLoop.assertInEventLoop()
+        let interval = Duration.nanoseconds(Self.interval.nanoseconds)
+        var next = MediaClock.offset(of: nextDeadline)
+        // Inside a tick (or when the schedule restarts) the stored deadline is already past.
+        while next <= now { next += interval }
+        return next
+    }
+
     private func schedule() {
         scheduled = try? eventLoop.assumeIsolated().scheduleCallback(at: nextDeadline, handler: self)
     }
@@ -111,7 +123,11 @@ final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
             return
         }
         nextDeadline = nextDeadline + Self.interval
-        if deadline - nextDeadline > .milliseconds(100) { nextDeadline = deadline + Self.interval }
+        if deadline - nextDeadline > .milliseconds(100) {
+            // Restart from now, on the same grid, so prompts started earlier stay aligned with the ticks.
+            let missed = (deadline - nextDeadline).nanoseconds / Self.interval.nanoseconds + 1
+            nextDeadline = nextDeadline + .nanoseconds(missed * Self.interval.nanoseconds)
+        }
         schedule()
     }
 }
