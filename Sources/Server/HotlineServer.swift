@@ -98,7 +98,8 @@ public enum HotlineServer {
         let prompts = PromptResolver(cacheDirectory: settings.speechCacheDirectory)
         let center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings, ports: ports,
-                                    prompts: prompts, records: writer, udpPeer: { sip.udpPeer(to: $0) }, logger: logger)
+                                    prompts: prompts, records: writer, udpPeer: { sip.udpPeer(to: $0) }, logger: logger,
+                                    callLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()))
             endpoint.delegate = center
             return center
         }.get()

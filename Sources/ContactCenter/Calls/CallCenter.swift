@@ -32,6 +32,11 @@ public struct CallCenterSettings: Sendable {
 /// The B2BUA of one node: takes INVITEs from the SIP endpoint, admits them by trunk (allow-list,
 /// channel limit), maps the dialled number to a flow, and runs each call as an ``InboundCall``.
 /// Lives on the endpoint's event loop; every method must be called there.
+///
+/// Each call lives on one of ``callLoops`` (taken in turn), with its media, its timers and its flow,
+/// so calls spread over the cores while SIP stays on the endpoint's loop. A call reaches the
+/// endpoint and this center through ``onEndpoint(_:)``, and they reach the call through its loop;
+/// a call on the endpoint's own loop runs both at once.
 public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     public let endpoint: SIPEndpoint
     public var eventLoop: any EventLoop { endpoint.eventLoop }
@@ -45,8 +50,11 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     let records: CallRecordWriter?
     /// A UDP peer for sending to an address (the transport's socket).
     let udpPeer: (SocketAddress) -> SIPPeer?
-    var logger: Logger
+    let logger: Logger
     let now: @Sendable () -> Date
+    /// The loops calls run on, taken in turn.
+    public let callLoops: [any EventLoop]
+    private var nextCallLoop = 0
 
     /// Calls by their INVITE server transaction.
     private var byTransaction: [TransactionKey: InboundCall] = [:]
@@ -73,7 +81,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                 ports: RTPPortPool, prompts: PromptResolver, timers: any CallTimerDriver = EventLoopTimerDriver(),
                 webhooks: any WebhookClient = HTTPWebhookClient(), records: CallRecordWriter?,
                 udpPeer: @escaping (SocketAddress) -> SIPPeer?, logger: Logger,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, callLoops: [any EventLoop] = []) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.settings = settings
@@ -85,6 +93,12 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         self.udpPeer = udpPeer
         self.logger = logger
         self.now = now
+        self.callLoops = callLoops.isEmpty ? [endpoint.eventLoop] : callLoops
+    }
+
+    /// Runs `body` on the endpoint's loop: at once when already there, otherwise queued in order.
+    func onEndpoint(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
     }
 
     /// Calls in progress.
@@ -118,7 +132,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
             endpoint.respond(SIPResponseBuilder.response(to: request, status: 481), to: transaction)
             return
         }
-        call.inDialog(request, transaction: transaction, dialog: id)
+        call.onLoop { call.inDialog(request, transaction: transaction, dialog: id) }
     }
 
     public func endpoint(_ endpoint: SIPEndpoint, didReceiveACK request: SIPMessage, from peer: SIPPeer) {
@@ -138,7 +152,8 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     }
 
     public func endpoint(_ endpoint: SIPEndpoint, didCancel invite: TransactionKey) {
-        byTransaction[invite]?.cancelled()
+        guard let call = byTransaction[invite] else { return }
+        call.onLoop { call.cancelled() }
     }
 
     // MARK: Admission
@@ -196,10 +211,12 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         }
         channelsInUse[trunk.name, default: 0] += 1
         statistics.callsStarted += 1
-        let call = InboundCall(center: self, invite: request, transaction: transaction, peer: peer, trunk: trunk,
+        let loop = callLoops[nextCallLoop % callLoops.count]
+        nextCallLoop &+= 1
+        let call = InboundCall(center: self, loop: loop, invite: request, transaction: transaction, peer: peer, trunk: trunk,
                                dialled: dialled, destination: destination, configuration: configuration)
         byTransaction[transaction] = call
-        call.start(offer: offer)
+        call.onLoop { call.start(offer: offer) }
     }
 
     /// The number dialled: the Request-URI's user part without a `+86` or `0086` prefix and
@@ -224,9 +241,10 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         byDialog[dialog] = nil
     }
 
-    func callFinished(_ call: InboundCall, record: CallRecord) {
+    /// The call ended: forget it and its `dialogs`, free its channel, hand its record over.
+    func callFinished(_ call: InboundCall, record: CallRecord, dialogs: [SIPDialogID]) {
         byTransaction[call.transaction] = nil
-        for id in call.dialogIDs { forget(id) }
+        for id in dialogs { forget(id) }
         if let trunk = record.trunk, let n = channelsInUse[trunk] {
             channelsInUse[trunk] = n > 1 ? n - 1 : nil
         }

@@ -9,7 +9,10 @@ import Storage
 /// media, the IVR flow (a ``FlowMachine`` whose commands this class carries out), the agent leg
 /// when the caller is connected, and the call record written when it ends.
 ///
-/// Lives on the call center's event loop.
+/// Lives on its own event loop (``loop``, one of the call center's call loops) with its media and
+/// timers; every method must be called there. SIP goes through the endpoint on the endpoint's loop
+/// (``CallCenter/onEndpoint(_:)``), in the order the call asks for it, and what the endpoint hands
+/// the call comes back through ``onLoop(_:)``.
 final class InboundCall: @unchecked Sendable {
     enum State {
         /// INVITE received, no final answer yet.
@@ -22,12 +25,19 @@ final class InboundCall: @unchecked Sendable {
     }
 
     unowned let center: CallCenter
+    /// The loop this call, its media and its timers live on.
+    let loop: any EventLoop
     let transaction: TransactionKey
     let invite: SIPMessage
     let peer: SIPPeer
     let trunk: Trunk
     let configuration: HotlineConfiguration
     let localTag: String
+    /// The endpoint's Allow and User-Agent values, read once on its loop.
+    private let allowHeader: String
+    private let userAgent: String
+    /// Source of tags and branches made on this call's loop.
+    private var tags = TagSource()
     private var logger: Logger
     private var machine: FlowMachine
     private var record: CallRecord
@@ -46,9 +56,13 @@ final class InboundCall: @unchecked Sendable {
     private var agent: AgentLeg?
     private var connectStartedAt: Date?
 
-    init(center: CallCenter, invite: SIPMessage, transaction: TransactionKey, peer: SIPPeer, trunk: Trunk,
+    /// Made on the endpoint's loop.
+    init(center: CallCenter, loop: any EventLoop, invite: SIPMessage, transaction: TransactionKey, peer: SIPPeer, trunk: Trunk,
          dialled: String, destination: Destination, configuration: HotlineConfiguration) {
         self.center = center
+        self.loop = loop
+        allowHeader = center.endpoint.configuration.validator.allowHeader
+        userAgent = center.endpoint.configuration.userAgent
         self.invite = invite
         self.transaction = transaction
         self.peer = peer
@@ -84,6 +98,22 @@ final class InboundCall: @unchecked Sendable {
 
     var dialogIDs: [SIPDialogID] { [callerDialog, agent?.dialog?.id].compactMap { $0 } }
 
+    /// Runs `body` on this call's loop: at once when already there, otherwise queued in order.
+    func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop { body() } else { loop.execute(body) }
+    }
+
+    /// Runs `body` with the endpoint on its loop, after whatever SIP this call asked for before.
+    private func sip(_ body: @escaping @Sendable (SIPEndpoint) -> Void) {
+        let center = self.center
+        center.onEndpoint { body(center.endpoint) }
+    }
+
+    /// Sends a response in the server transaction `key`.
+    private func respond(_ response: SIPMessage, to key: TransactionKey) {
+        sip { $0.respond(response, to: key) }
+    }
+
     // MARK: Start
 
     func start(offer: SessionDescription) {
@@ -91,7 +121,7 @@ final class InboundCall: @unchecked Sendable {
             "trunk": "\(trunk.name)", "caller": "\(PhoneNumberMask.mask(record.caller))", "dialled": "\(record.dialled)",
         ])
         center.records?.started(record)
-        CallMedia.open(on: center.eventLoop, ports: center.ports, configuration: center.settings.media, logger: logger)
+        CallMedia.open(on: loop, ports: center.ports, configuration: center.settings.media, logger: logger)
             .whenComplete { [self] result in
                 switch result {
                 case .failure(let error):
@@ -170,10 +200,11 @@ final class InboundCall: @unchecked Sendable {
                 cancelTimer("\(timer)")
             case .webhook(let request):
                 let client = center.webhooks
-                let loop = center.eventLoop
+                let loop = self.loop
                 Task { [weak self] in
                     let result = await client.post(request)
-                    loop.execute { self?.feed(.webhookAnswered(attempt: request.attempt, result)) }
+                    guard let call = self else { return }
+                    loop.execute { call.feed(.webhookAnswered(attempt: request.attempt, result)) }
                 }
             case .connect(let target):
                 connect(target)
@@ -204,7 +235,7 @@ final class InboundCall: @unchecked Sendable {
 
     private func startTimer(_ label: String, after delay: Duration, _ body: @escaping @Sendable (InboundCall) -> Void) {
         timers.removeValue(forKey: label)?.cancel()
-        timers[label] = center.timers.schedule(label, after: delay, on: center.eventLoop) { [weak self] in
+        timers[label] = center.timers.schedule(label, after: delay, on: loop) { [weak self] in
             guard let self, self.timers.removeValue(forKey: label) != nil else { return }
             body(self)
         }
@@ -224,7 +255,7 @@ final class InboundCall: @unchecked Sendable {
         guard state == .proceeding || state == .early else { return }
         var response = SIPResponseBuilder.response(to: invite, status: 200, toTag: localTag)
         response.contacts = [contact()]
-        response.addHeader(.allow, center.endpoint.configuration.validator.allowHeader)
+        response.addHeader(.allow, allowHeader)
         response.addHeader(.supported, "timer")
         if let sessionInterval {
             response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac")
@@ -234,11 +265,15 @@ final class InboundCall: @unchecked Sendable {
         }
         response.addHeader(.contentType, "application/sdp")
         response.body = answerSDP
-        center.endpoint.respond(response, to: transaction)
-        if let dialog = SIPDialog(uasRequest: invite, response: response) {
-            callerDialog = dialog.id
-            center.register(dialog, for: self)
-            center.awaitACK(dialog.id, transaction: transaction)
+        let dialog = SIPDialog(uasRequest: invite, response: response)
+        callerDialog = dialog?.id
+        let (center, key, ok) = (self.center, transaction, response)
+        sip { endpoint in
+            endpoint.respond(ok, to: key)
+            if let dialog {
+                center.register(dialog, for: self)
+                center.awaitACK(dialog.id, transaction: key)
+            }
         }
         state = .answered
         record.answeredAt = center.now()
@@ -274,7 +309,7 @@ final class InboundCall: @unchecked Sendable {
         response.contacts = [contact()]
         response.addHeader(.contentType, "application/sdp")
         response.body = answerSDP
-        center.endpoint.respond(response, to: transaction)
+        respond(response, to: transaction)
         state = .early
     }
 
@@ -290,19 +325,26 @@ final class InboundCall: @unchecked Sendable {
 
     func cancelled() {
         guard state == .proceeding || state == .early else { return }
-        center.endpoint.respond(SIPResponseBuilder.response(to: invite, status: 487, toTag: localTag), to: transaction)
+        respond(SIPResponseBuilder.response(to: invite, status: 487, toTag: localTag), to: transaction)
         record.sipStatus = 487
         finish(by: .caller, cause: "CANCEL")
     }
 
     func inDialog(_ request: SIPMessage, transaction key: TransactionKey, dialog: SIPDialogID) {
-        let endpoint = center.endpoint
         let fromAgent = dialog == agent?.dialog?.id
+        if state == .ended, request.method != .bye {
+            // Ended while the request was on its way here: the dialog is being forgotten.
+            respond(SIPResponseBuilder.response(to: request, status: 481), to: key)
+            return
+        }
         switch request.method {
         case .bye:
-            endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+            let center = self.center
+            sip { endpoint in
+                endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+                center.forget(dialog)
+            }
             if fromAgent { agent?.dialog = nil }
-            center.forget(dialog)
             end(by: fromAgent ? .agent : .caller, cause: "BYE")
         case .invite where !fromAgent:
             reinvite(request, transaction: key)
@@ -310,26 +352,26 @@ final class InboundCall: @unchecked Sendable {
             if !fromAgent { armSessionTimer() }
             var response = SIPResponseBuilder.response(to: request, status: 200)
             if let sessionInterval, !fromAgent { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }
-            endpoint.respond(response, to: key)
+            respond(response, to: key)
         case .info:
             if request.contentType?.lowercased().hasPrefix("application/dtmf-relay") == true,
                let event = try? DTMFRelay.parse(String(decoding: request.body, as: UTF8.self)) {
                 if !fromAgent { media?.injectDigit(event.digit) }
-                endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+                respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
             } else if request.body.isEmpty {
-                endpoint.respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
+                respond(SIPResponseBuilder.response(to: request, status: 200), to: key)
             } else {
                 var response = SIPResponseBuilder.response(to: request, status: 415)
                 response.addHeader(.accept, "application/dtmf-relay")
-                endpoint.respond(response, to: key)
+                respond(response, to: key)
             }
         case .invite:
             // A re-INVITE from the agent: keep the media as it is.
             var response = SIPResponseBuilder.response(to: request, status: 488)
             response.addHeader(.warning, "399 hotline \"media changes from the agent side are not supported\"")
-            endpoint.respond(response, to: key)
+            respond(response, to: key)
         default:
-            endpoint.respond(SIPResponseBuilder.response(to: request, status: 405), to: key)
+            respond(SIPResponseBuilder.response(to: request, status: 405), to: key)
         }
     }
 
@@ -344,7 +386,7 @@ final class InboundCall: @unchecked Sendable {
             } catch {
                 var refusal = SIPResponseBuilder.response(to: request, status: 488)
                 refusal.addHeader(.warning, "399 hotline \"\(error)\"")
-                center.endpoint.respond(refusal, to: key)
+                respond(refusal, to: key)
                 return
             }
         }
@@ -352,8 +394,11 @@ final class InboundCall: @unchecked Sendable {
         if let sessionInterval { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }
         response.addHeader(.contentType, "application/sdp")
         response.body = answerSDP
-        center.endpoint.respond(response, to: key)
-        if let callerDialog { center.awaitACK(callerDialog, transaction: key) }
+        respond(response, to: key)
+        if let callerDialog {
+            let center = self.center
+            sip { _ in center.awaitACK(callerDialog, transaction: key) }
+        }
         armSessionTimer()
     }
 
@@ -406,11 +451,20 @@ final class InboundCall: @unchecked Sendable {
     // MARK: Connecting
 
     private func connect(_ target: ConnectTarget) {
-        let (targets, ringTime) = center.ringTargets(for: target, configuration: configuration)
         if case .queue(let name) = target { record.queue = name }
         connectStartedAt = connectStartedAt ?? center.now()
+        // Who to ring is the endpoint's knowledge (registrations, queue turns).
+        let (center, configuration) = (self.center, self.configuration)
+        center.onEndpoint {
+            let (targets, ringTime) = center.ringTargets(for: target, configuration: configuration)
+            self.onLoop { self.ring(target, targets: targets, ringTime: ringTime) }
+        }
+    }
+
+    private func ring(_ target: ConnectTarget, targets: [RingTarget], ringTime: Duration) {
+        guard state != .ended else { return }
         guard !targets.isEmpty, media != nil else {
-            events.append(.connectFailed("nobody available"))
+            feed(.connectFailed("nobody available"))
             return
         }
         if state == .proceeding {
@@ -418,7 +472,7 @@ final class InboundCall: @unchecked Sendable {
             // until the far end answers, and the call is answered then.
             var ringing = SIPResponseBuilder.response(to: invite, status: 180, toTag: localTag)
             ringing.contacts = [contact()]
-            center.endpoint.respond(ringing, to: transaction)
+            respond(ringing, to: transaction)
         }
         var hold: [PromptSource] = [.tone(.chinaRingback)]
         if case .queue(let name) = target, let prompt = configuration.queue(named: name)?.holdPrompt {
@@ -459,26 +513,21 @@ final class InboundCall: @unchecked Sendable {
         var parameters = SIPParameters()
         parameters.set("rport", nil)
         return SIPVia(transport: "UDP", host: center.settings.sipHost, port: center.settings.sipPort,
-                      branch: center.endpoint.makeBranch(), parameters: parameters)
+                      branch: tags.branch(), parameters: parameters)
     }
 
     private func sendAgentInvite(to candidate: RingTarget, offer: SessionDescription, attempt: Int) {
-        let endpoint = center.endpoint
-        guard let peer = center.udpPeer(candidate.address) else {
-            ringNext()
-            return
-        }
         var fromParameters = SIPParameters()
-        fromParameters.set("tag", endpoint.makeTag())
+        fromParameters.set("tag", tags.tag())
         var target = candidate.uri
         target.headers = nil
         let callerURI = SIPURI(user: record.caller.isEmpty ? "anonymous" : record.caller, host: center.settings.sipHost)
         var to = SIPNameAddress(uri: target)
         to.parameters = SIPParameters()
         var headers = SIPHeaders()
-        headers.add(.allow, endpoint.configuration.validator.allowHeader)
+        headers.add(.allow, allowHeader)
         headers.add(.contentType, "application/sdp")
-        headers.add(.userAgent, endpoint.configuration.userAgent)
+        headers.add(.userAgent, userAgent)
         let invite = SIPMessage(
             startLine: .request(method: .invite, uri: target), via: [via()],
             from: SIPNameAddress(displayName: "\"\(record.dialled)\"", uri: callerURI, parameters: fromParameters),
@@ -486,9 +535,21 @@ final class InboundCall: @unchecked Sendable {
             maxForwards: 70, contacts: [contact()], extraHeaders: headers, body: Array(offer.serialized().utf8))
         agent?.ringing = candidate
         agent?.digest = candidate.credentials
-        send(invite, to: peer, attempt: attempt)
-        startTimer("ring", after: agent?.ringTime ?? .seconds(30)) { call in
-            call.cancelAgentInvite()
+        // The transport's socket for the address is the endpoint's to look up.
+        let center = self.center
+        center.onEndpoint {
+            let peer = center.udpPeer(candidate.address)
+            self.onLoop {
+                guard self.state != .ended, self.agent?.attempt == attempt else { return }
+                guard let peer else {
+                    self.ringNext()
+                    return
+                }
+                self.send(invite, to: peer, attempt: attempt)
+                self.startTimer("ring", after: self.agent?.ringTime ?? .seconds(30)) { call in
+                    call.cancelAgentInvite()
+                }
+            }
         }
     }
 
@@ -496,13 +557,24 @@ final class InboundCall: @unchecked Sendable {
     private func send(_ invite: SIPMessage, to peer: SIPPeer, attempt: Int) {
         agent?.invite = invite
         agent?.peer = peer
-        center.endpoint.send(invite, to: peer, onResponse: { [weak self] response in
-            self?.agentResponse(response, attempt: attempt, invite: invite, peer: peer)
-        }, onTimeout: { [weak self] in
-            guard let self, self.agent?.attempt == attempt else { return }
-            self.cancelTimer("ring")
-            self.ringNext()
-        })
+        sip { endpoint in
+            endpoint.send(invite, to: peer, onResponse: { [weak self] response in
+                guard let call = self else { return }
+                call.onLoop { call.agentResponse(response, attempt: attempt, invite: invite, peer: peer) }
+            }, onTimeout: { [weak self] in
+                guard let call = self else { return }
+                call.onLoop {
+                    guard call.agent?.attempt == attempt else { return }
+                    call.cancelTimer("ring")
+                    call.ringNext()
+                }
+            })
+        }
+    }
+
+    /// Sends a request outside any transaction's answer handling (CANCEL, BYE).
+    private func send(_ request: SIPMessage, to peer: SIPPeer) {
+        sip { $0.send(request, to: peer, onResponse: { _ in }) }
     }
 
     /// A carrier's 401/407 to an INVITE through its trunk: the same INVITE again, one CSeq on,
@@ -526,7 +598,7 @@ final class InboundCall: @unchecked Sendable {
               let uri = invite.requestURI else { return }
         let cancel = SIPMessage(startLine: .request(method: .cancel, uri: uri), via: [invite.via[0]], from: invite.from,
                                 to: invite.to, callID: invite.callID, cseq: SIPCSeq(invite.cseq.sequence, .cancel), maxForwards: 70)
-        center.endpoint.send(cancel, to: peer, onResponse: { _ in })
+        send(cancel, to: peer)
     }
 
     private func agentResponse(_ response: SIPMessage, attempt: Int, invite: SIPMessage, peer: SIPPeer) {
@@ -535,12 +607,12 @@ final class InboundCall: @unchecked Sendable {
         if (200..<300).contains(status) {
             guard var dialog = SIPDialog(uacRequest: invite, response: response) else { return }
             let ack = dialog.makeACK(inviteSequence: invite.cseq.sequence, via: via())
-            center.endpoint.sendStateless(ack, to: peer)
+            sip { $0.sendStateless(ack, to: peer) }
             if let existing = agent?.dialog, existing.id == dialog.id { return }   // a retransmitted 2xx
             guard current, agent?.dialog == nil else {
                 // Answered too late (the caller left, or we rang on): hang it up.
                 let bye = dialog.makeRequest(.bye, via: via())
-                center.endpoint.send(bye, to: peer, onResponse: { _ in })
+                send(bye, to: peer)
                 return
             }
             cancelTimer("ring")
@@ -551,14 +623,15 @@ final class InboundCall: @unchecked Sendable {
             } catch {
                 logger.info("agent's answer not usable", metadata: ["error": "\(error)"])
                 let bye = dialog.makeRequest(.bye, via: via())
-                center.endpoint.send(bye, to: peer, onResponse: { _ in })
+                send(bye, to: peer)
                 ringNext()
                 return
             }
             answer()
             agent?.dialog = dialog
             agent?.answeredAt = center.now()
-            center.register(dialog, for: self)
+            let (center, connected) = (self.center, dialog)
+            sip { _ in center.register(connected, for: self) }
             let ext = agent?.ringing?.agent
             record.agent = ext
             if let started = connectStartedAt { record.waitSeconds = center.now().timeIntervalSince(started) }
@@ -577,15 +650,18 @@ final class InboundCall: @unchecked Sendable {
     /// whichever legs are still up, then the record.
     func end(status: Int = 480, by party: HangupParty, cause: String) {
         guard state != .ended else { return }
-        let endpoint = center.endpoint
         switch state {
         case .proceeding, .early:
-            endpoint.respond(SIPResponseBuilder.response(to: invite, status: status, toTag: localTag), to: transaction)
+            respond(SIPResponseBuilder.response(to: invite, status: status, toTag: localTag), to: transaction)
             record.sipStatus = status
         case .answered:
-            if party != .caller, let id = callerDialog, var dialog = endpoint.dialogs[id] {
-                let bye = dialog.makeRequest(.bye, via: via())
-                endpoint.send(bye, to: peer, onResponse: { _ in })
+            if party != .caller, let id = callerDialog {
+                // The endpoint keeps the caller's dialog current (route set, remote target, CSeq).
+                let (via, peer) = (via(), peer)
+                sip { endpoint in
+                    guard var dialog = endpoint.dialogs[id] else { return }
+                    endpoint.send(dialog.makeRequest(.bye, via: via), to: peer, onResponse: { _ in })
+                }
             }
         case .ended:
             break
@@ -599,11 +675,9 @@ final class InboundCall: @unchecked Sendable {
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
         _ = machine.callEnded()
-        let endpoint = center.endpoint
         if let leg = agent {
             if var dialog = leg.dialog, party != .agent, let peer = leg.peer {
-                let bye = dialog.makeRequest(.bye, via: via())
-                endpoint.send(bye, to: peer, onResponse: { _ in })
+                send(dialog.makeRequest(.bye, via: via()), to: peer)
             } else if leg.dialog == nil {
                 cancelAgentInvite()
             }
@@ -629,7 +703,7 @@ final class InboundCall: @unchecked Sendable {
             "disposition": "\(record.disposition.rawValue)",
         ])
         guard let media else {
-            center.callFinished(self, record: record)
+            finished()
             return
         }
         media.onEvent = nil
@@ -639,9 +713,28 @@ final class InboundCall: @unchecked Sendable {
                 record.agentMedia = summary.agent.map(LegMediaStatistics.init)
                 if summary.recordingPath == nil { record.recording = nil }
             }
-            center.callFinished(self, record: record)
+            finished()
         }
     }
+
+    /// Hands the record over and lets the center forget the call.
+    private func finished() {
+        let (center, record, dialogs) = (self.center, self.record, dialogIDs)
+        sip { _ in center.callFinished(self, record: record, dialogs: dialogs) }
+    }
+}
+
+/// Tags and branches for the requests and responses a call makes on its own loop: a per-call
+/// sequence from a random start (the endpoint's generator belongs to the endpoint's loop).
+struct TagSource {
+    private var state = UInt64.random(in: 1...UInt64.max)
+
+    mutating func tag() -> String {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return String(state, radix: 36)
+    }
+
+    mutating func branch() -> String { SIPVia.magicCookie + "-" + tag() + tag() }
 }
 
 /// The agent side of a call while it rings and once connected.

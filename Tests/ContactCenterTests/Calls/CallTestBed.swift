@@ -87,7 +87,11 @@ final class TestCRM: @unchecked Sendable {
 /// with manual timers, real media, a real CRM server and an SQLite store in a temporary folder.
 final class CallTestBed: @unchecked Sendable {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The endpoint's loop.
     var loop: any EventLoop { group.next() }
+    /// A second loop for calls: calls alternate between it and the endpoint's loop (the first call
+    /// of a test runs here), as they spread over the cores in `hotline serve`.
+    let callGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let directory: String
     let timers = ManualTimerDriver()
     let crm = TestCRM()
@@ -191,8 +195,11 @@ final class CallTestBed: @unchecked Sendable {
         let configuration = try ConfigurationLoader(speechSynthesizerAvailable: false).load(directory + "/demo.yaml")
 
         let loop = self.loop
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = {
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            return logger
+        }()
         let registrar = Registrar(configuration: .init(realm: "test"), passwords: ["8003": "demo-8003"])
         endpoint = try await loop.submit {
             SIPEndpoint(eventLoop: loop, configuration: .init(), registrar: registrar, logger: logger,
@@ -221,10 +228,12 @@ final class CallTestBed: @unchecked Sendable {
         let endpoint = self.endpoint!
         let timers = self.timers
         let ended = self.ended
+        let callLoop = callGroup.next()
         center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings,
                                     ports: RTPPortPool(range: ports), prompts: PromptResolver(cacheDirectory: settings.speechCacheDirectory),
-                                    timers: timers, records: writer, udpPeer: { transport.udpPeer(to: $0) }, logger: logger, now: now)
+                                    timers: timers, records: writer, udpPeer: { transport.udpPeer(to: $0) }, logger: logger, now: now,
+                                    callLoops: [callLoop, loop])
             center.onCallEnded = { record in ended.withLockedValue { $0.append(record) } }
             endpoint.delegate = center
             return center
@@ -238,6 +247,7 @@ final class CallTestBed: @unchecked Sendable {
         await transport?.stop()
         await crm.stop()
         try? await group.shutdownGracefully()
+        try? await callGroup.shutdownGracefully()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
