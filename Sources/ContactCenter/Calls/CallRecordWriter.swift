@@ -6,7 +6,8 @@ import Storage
 /// Hands call records to the store in the order calls produce them, off the event loop: a
 /// call's in-progress row is always written before its final row. Records that queue up while
 /// a write is on its way go together in the next one (one disk flush for many calls), so a
-/// busy node is not held to the disk's flushes per second. ``run()`` writes until ``finish()``
+/// busy node is not held to the disk's flushes per second; a call that started and ended
+/// between two writes gets only its final row. ``run()`` writes until ``finish()``
 /// and then drains what is queued, so a graceful stop loses no finished call.
 /// With an inspection queue, an answered call's recording is enqueued for quality inspection
 /// once its final row is written (a stop between the two is caught up by the worker's start).
@@ -78,7 +79,8 @@ public final class CallRecordWriter: Sendable {
                 return (state.started, state.ended, state.finished)
             }
             if !started.isEmpty || !ended.isEmpty {
-                await write(started: started, ended: ended)
+                let open = Self.stillOpen(started, ended: ended)
+                await write(started: open, ended: ended, superseded: started.count - open.count)
                 continue
             }
             if finished { return }
@@ -89,19 +91,28 @@ public final class CallRecordWriter: Sendable {
         }
     }
 
-    private func write(started: [CallRecord], ended: [CallRecord]) async {
+    /// The in-progress rows still worth writing: a call whose final row goes in the same write
+    /// needs none (short calls under load start and end between two writes).
+    static func stillOpen(_ started: [CallRecord], ended: [CallRecord]) -> [CallRecord] {
+        guard !started.isEmpty, !ended.isEmpty else { return started }
+        let finished = Set(ended.map(\.id))
+        return started.filter { !finished.contains($0.id) }
+    }
+
+    /// Writes one batch; `superseded` in-progress rows were left out because their final rows are in it.
+    private func write(started: [CallRecord], ended: [CallRecord], superseded: Int) async {
         for attempt in 1...3 {
             do {
                 try await store.record(started: started, ended: ended)
                 pending.withLockedValue {
-                    $0.written += started.count + ended.count
+                    $0.written += started.count + ended.count + superseded
                     $0.batches += 1
                 }
                 await enqueueInspections(ended)
                 return
             } catch {
                 if attempt == 3 {
-                    pending.withLockedValue { $0.failed += started.count + ended.count }
+                    pending.withLockedValue { $0.failed += started.count + ended.count + superseded }
                     logger.error("call records not written", metadata: ["count": "\(started.count + ended.count)", "error": "\(error)"])
                     return
                 }

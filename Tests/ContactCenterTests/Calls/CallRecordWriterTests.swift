@@ -1,6 +1,7 @@
 import ContactCenter
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Storage
 import Testing
 
@@ -38,5 +39,50 @@ struct CallRecordWriterTests {
         #expect(try await store.call(id: records[5].id)?.disposition == .answered)
         #expect(try await store.call(id: records[6].id)?.disposition == .abandoned)
         try await store.shutdown()
+    }
+
+    @Test("a call that starts and ends between two writes gets only its final row")
+    func superseded() async throws {
+        let folder = NSTemporaryDirectory() + "hotline-writer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sqlite = try await SQLStore.sqlite(path: folder + "/calls.sqlite", logger: Logger(label: "test"))
+        try await sqlite.migrate()
+        let store = CountingStore(base: sqlite)
+        let writer = CallRecordWriter(store: store, logger: Logger(label: "test"))
+        let start = Date(timeIntervalSince1970: 1_796_000_000)
+        var short = CallRecord(sipCallID: "short", startedAt: start, caller: "13900001000", dialled: "959999")
+        let long = CallRecord(sipCallID: "long", startedAt: start, caller: "13900001001", dialled: "959999")
+        writer.started(short)
+        writer.started(long)
+        short.disposition = .answered
+        short.endedAt = start.addingTimeInterval(1)
+        writer.ended(short)
+        writer.finish()
+        await writer.run()
+        // One write: the long call's in-progress row and the short call's final row, nothing else.
+        #expect(store.writes.withLockedValue { $0 } == [["long"], ["short"]])
+        #expect(writer.statistics.written == 3)
+        #expect(try await sqlite.call(id: short.id)?.disposition == .answered)
+        #expect(try await sqlite.call(id: long.id)?.disposition == .inProgress)
+        try await sqlite.shutdown()
+    }
+}
+
+/// Forwards to a store and notes the Call-IDs of each batch: in-progress rows, then final rows.
+final class CountingStore: CallStore {
+    let base: SQLStore
+    let writes = NIOLockedValueBox<[[String]]>([])
+
+    init(base: SQLStore) { self.base = base }
+
+    func callStarted(_ record: CallRecord) async throws { try await base.callStarted(record) }
+    func callEnded(_ record: CallRecord) async throws { try await base.callEnded(record) }
+    func markInterrupted(endedAt: Date) async throws -> Int { try await base.markInterrupted(endedAt: endedAt) }
+    func calls(matching query: CallQuery) async throws -> CallPage { try await base.calls(matching: query) }
+    func call(id: UUID) async throws -> CallRecord? { try await base.call(id: id) }
+    func record(started: [CallRecord], ended: [CallRecord]) async throws {
+        writes.withLockedValue { $0 += [started.map(\.sipCallID), ended.map(\.sipCallID)] }
+        try await base.record(started: started, ended: ended)
     }
 }
