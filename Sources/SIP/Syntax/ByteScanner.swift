@@ -7,15 +7,15 @@ struct ByteScanner {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index: Int
     @usableFromInline let end: Int
-    /// The character class table, fetched once per scanner.
-    @usableFromInline let classes: [UInt8]
+    /// The character class table, fetched once per scanner (256 entries).
+    @usableFromInline let classes: UnsafePointer<UInt8>
 
     @inlinable
     init(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) {
         self.bytes = bytes
         self.index = start
         self.end = end ?? bytes.count
-        self.classes = CharacterClasses.table
+        self.classes = CharacterClasses.pointer
     }
 
     @inlinable

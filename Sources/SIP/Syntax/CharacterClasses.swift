@@ -34,6 +34,14 @@ enum CharacterClasses {
         return t
     }()
 
+    /// The same table at a fixed address for the life of the process, so
+    /// scanners hold it without reference counting.
+    @usableFromInline nonisolated(unsafe) static let pointer: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        p.initialize(from: table, count: 256)
+        return UnsafePointer(p)
+    }()
+
     @inlinable @inline(__always)
     static func isToken(_ b: UInt8) -> Bool { table[Int(b)] & token != 0 }
     @inlinable @inline(__always)

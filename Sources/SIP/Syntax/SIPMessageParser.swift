@@ -190,7 +190,7 @@ private struct ParseState {
 
     mutating func readHeaderFields(limits: SIPMessageParser.Limits) throws(SIPParseError) {
         let n = b.count
-        let classes = CharacterClasses.table
+        let classes = CharacterClasses.pointer
         entries.reserveCapacity(16)
         let blockStart = i
         while i < n {
@@ -204,7 +204,7 @@ private struct ParseState {
             let nameStart = i
             // Name, white space, colon, white space, on the bytes directly.
             let (nameEnd, afterColon): (Int, Int) = b.withUnsafeBufferPointer { p in
-                classes.withUnsafeBufferPointer { classes in
+                do {
                     var j = nameStart
                     while j < n, classes[Int(p[j])] & CharacterClasses.token != 0 { j += 1 }
                     let nameEnd = j
@@ -279,7 +279,7 @@ private struct ParseState {
             return .response(status: Int(code), reason: s.string(s.index..<s.end))
         }
         guard let m = s.token(), s.consume(ASCII.space) else { throw fail(400, "Bad request line") }
-        let method = SIPMethod(s.string(m))
+        let method = SIPMethod.parse(s.bytes, m)
         // Request-URI: no white space, no '<'.
         let uriStart = s.index
         while let c = s.peek, c != ASCII.space { s.index += 1 }

@@ -25,13 +25,27 @@ public struct SIPParameters: Hashable, Sendable, Sequence, ExpressibleByDictiona
     /// with the byte classes they were parsed with.
     struct RawParameters: Sendable {
         let source: [UInt8]
-        let range: Range<Int>
+        let lo: UInt32
+        let hi: UInt32
+        let storedCount: UInt32
         let nameClass: UInt8
         let valueClass: UInt8
         /// No white space anywhere in the range: the bytes are exactly what
         /// the parameters write.
         let verbatim: Bool
-        let count: Int
+
+        init(source: [UInt8], range: Range<Int>, nameClass: UInt8, valueClass: UInt8, verbatim: Bool, count: Int) {
+            self.source = source
+            self.lo = UInt32(truncatingIfNeeded: range.lowerBound)
+            self.hi = UInt32(truncatingIfNeeded: range.upperBound)
+            self.storedCount = UInt32(truncatingIfNeeded: count)
+            self.nameClass = nameClass
+            self.valueClass = valueClass
+            self.verbatim = verbatim
+        }
+
+        @inline(__always) var range: Range<Int> { Int(lo)..<Int(hi) }
+        @inline(__always) var count: Int { Int(storedCount) }
 
         /// Calls `body` with each parameter's name and value ranges, in order,
         /// until it returns false.

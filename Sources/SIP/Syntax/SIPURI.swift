@@ -11,75 +11,70 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// The user part (sip/sips) or the subscriber number (tel), escaped as written.
     public var user: String? {
         get { userPart.string(source) }
-        set { userPart = Part(newValue) }
+        set { replacePart(0, newValue) }
     }
     public var password: String? {
         get { passwordPart.string(source) }
-        set { passwordPart = Part(newValue) }
+        set { replacePart(1, newValue) }
     }
     /// Host name, IPv4 address, or IPv6 reference with its brackets; empty for tel and opaque URIs.
     public var host: String {
         get { hostPart.string(source) ?? "" }
-        set { hostPart = .string(newValue) }
+        set { replacePart(2, newValue) }
     }
     public var port: Int?
     public var parameters: SIPParameters
     /// The headers part after `?`, as written (without the `?`).
     public var headers: String? {
         get { headersPart.string(source) }
-        set { headersPart = Part(newValue) }
+        set { replacePart(3, newValue) }
     }
     /// For schemes other than sip, sips and tel: everything after `scheme:`.
     public var opaque: String? {
         get { opaquePart.string(source) }
-        set { opaquePart = Part(newValue) }
+        set { replacePart(4, newValue) }
     }
 
-    /// One textual part: absent, bytes of ``source``, or a string of its own.
-    enum Part: Sendable {
-        case absent
-        case bytes(UInt32, UInt32)
-        case string(String)
+    /// One textual part: absent, or the bytes `lo..<hi` of ``source``.
+    /// Plain offsets, so copying a URI copies no references for its parts.
+    struct Part: Sendable {
+        var lo: UInt32
+        var hi: UInt32
 
-        init(_ s: String?) { self = s.map(Part.string) ?? .absent }
+        static var absent: Part { Part(lo: .max, hi: .max) }
 
-        init(_ r: Range<Int>) { self = .bytes(UInt32(truncatingIfNeeded: r.lowerBound), UInt32(truncatingIfNeeded: r.upperBound)) }
-
-        var isAbsent: Bool {
-            if case .absent = self { return true }
-            return false
+        init(lo: UInt32, hi: UInt32) {
+            self.lo = lo
+            self.hi = hi
         }
+
+        init(_ r: Range<Int>) { self.init(lo: UInt32(truncatingIfNeeded: r.lowerBound), hi: UInt32(truncatingIfNeeded: r.upperBound)) }
+
+        @inline(__always)
+        var isAbsent: Bool { lo == .max }
+
+        @inline(__always)
+        var range: Range<Int> { Int(lo)..<Int(hi) }
 
         @inline(__always)
         func string(_ source: [UInt8]) -> String? {
-            switch self {
-            case .absent: return nil
-            case .bytes(let a, let b): return String(decoding: source[Int(a)..<Int(b)], as: UTF8.self)
-            case .string(let s): return s
-            }
+            isAbsent ? nil : String(decoding: source[range], as: UTF8.self)
         }
 
         @inline(__always)
         func write(_ source: [UInt8], into out: inout [UInt8]) {
-            switch self {
-            case .absent: break
-            case .bytes(let a, let b): out.append(contentsOf: source[Int(a)..<Int(b)])
-            case .string(let s): out.appendUTF8(s)
-            }
+            if !isAbsent { out.append(contentsOf: source[range]) }
         }
 
         static func equal(_ x: Part, _ xs: [UInt8], _ y: Part, _ ys: [UInt8]) -> Bool {
-            switch (x, y) {
-            case (.absent, .absent): return true
-            case (.absent, _), (_, .absent): return false
-            case (.bytes(let a, let b), .bytes(let c, let d)) where xs[Int(a)..<Int(b)].elementsEqual(ys[Int(c)..<Int(d)]):
-                return true
-            default: return x.string(xs) == y.string(ys)
-            }
+            if x.isAbsent || y.isAbsent { return x.isAbsent && y.isAbsent }
+            if xs[x.range].elementsEqual(ys[y.range]) { return true }
+            return x.string(xs) == y.string(ys)
         }
     }
 
-    /// The bytes that `.bytes` parts index (the received message).
+    /// The bytes that the parts index (the received message, or the parts'
+    /// own bytes for a built or changed URI).
     var source: [UInt8]
     var userPart: Part
     var passwordPart: Part
@@ -93,13 +88,14 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     ) {
         self.scheme = scheme
         self.source = []
-        self.userPart = Part(user)
-        self.passwordPart = Part(password)
-        self.hostPart = .string(host)
+        self.userPart = .absent
+        self.passwordPart = .absent
+        self.hostPart = .absent
         self.port = port
         self.parameters = parameters
-        self.headersPart = Part(headers)
+        self.headersPart = .absent
         self.opaquePart = .absent
+        setParts(user, password, host, headers, nil)
     }
 
     /// An empty URI of `scheme` whose parts will index `source`.
@@ -108,11 +104,35 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         self.source = source
         self.userPart = .absent
         self.passwordPart = .absent
-        self.hostPart = .string("")
+        self.hostPart = Part(lo: 0, hi: 0)
         self.port = nil
         self.parameters = SIPParameters()
         self.headersPart = .absent
         self.opaquePart = .absent
+    }
+
+    /// Replaces part `index` (user, password, host, headers, opaque) with
+    /// `value`; the parts then index bytes of their own.
+    private mutating func replacePart(_ index: Int, _ value: String?) {
+        var parts = [user, password, hostPart.string(source), headers, opaque]
+        parts[index] = value
+        setParts(parts[0], parts[1], parts[2] ?? "", parts[3], parts[4])
+    }
+
+    private mutating func setParts(_ user: String?, _ password: String?, _ host: String, _ headers: String?, _ opaque: String?) {
+        var bytes: [UInt8] = []
+        func add(_ s: String?) -> Part {
+            guard let s else { return .absent }
+            let lo = bytes.count
+            bytes.append(contentsOf: s.utf8)
+            return Part(lo..<bytes.count)
+        }
+        userPart = add(user)
+        passwordPart = add(password)
+        hostPart = add(host)
+        headersPart = add(headers)
+        opaquePart = add(opaque)
+        source = bytes
     }
 
     public static func == (a: SIPURI, b: SIPURI) -> Bool {
@@ -266,8 +286,9 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         // (user parts may hold ';', '?', ','), then the host.
         let userStart = s.index, end = s.end
         var at = -1, colon = -1, hostStart = userStart, hostEnd = userStart
+        let classes = s.classes
         let failure: Int = s.bytes.withUnsafeBufferPointer { p in
-            s.classes.withUnsafeBufferPointer { classes in
+            do {
                 // The first '@' before the end of the URI (white space, '>', or in
                 // an addr-spec ',').
                 var i = userStart

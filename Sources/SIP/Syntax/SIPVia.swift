@@ -112,7 +112,7 @@ public struct SIPCSeq: Hashable, Sendable, CustomStringConvertible {
         guard s.index > before, let m = s.token() else { throw .expected("CSeq method") }
         s.skipWhitespace()
         guard s.atEnd else { throw .trailingCharacters("CSeq") }
-        self.init(UInt32(n), SIPMethod(s.string(m)))
+        self.init(UInt32(n), SIPMethod.parse(s.bytes, m))
     }
 
     public var description: String { "\(sequence) \(method.rawValue)" }
