@@ -118,7 +118,7 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         } else {
             // Exact spelling first (the common case), then case-insensitive.
             let exact = bytes.withUnsafeBufferPointer { exactKnown($0.baseAddress! + range.lowerBound, count) }
-            if let exact { return exact }
+            if let exact { return byID[Int(exact.rawValue)] }
             let bucket = knownByLength[min(count, knownByLength.count - 1)]
             for (spelling, name) in bucket {
                 var equal = true
@@ -138,7 +138,7 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
     /// The shared instance of a well-known name spelled exactly as in
     /// ``known`` at `p[0..<count]`: a switch on length and bytes, no strings.
     @inline(__always)
-    static func exactKnown(_ p: UnsafePointer<UInt8>, _ count: Int) -> SIPHeaderName? {
+    static func exactKnown(_ p: UnsafePointer<UInt8>, _ count: Int) -> KnownHeader? {
         switch count {
         case 2:
             if p[0] == 84 && p[1] == 111 { return .to } // To
@@ -194,6 +194,36 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         }
         return nil
     }
+
+    /// The number of the name spelled by `bytes[range]` (what
+    /// `lookup(bytes, range).id` is), building no string for the
+    /// well-known spellings.
+    static func lookupID(_ bytes: [UInt8], _ range: Range<Int>) -> KnownHeader {
+        let count = range.count
+        if count > 1 {
+            let exact = bytes.withUnsafeBufferPointer { exactKnown($0.baseAddress! + range.lowerBound, count) }
+            if let exact { return exact }
+        } else if count == 1 {
+            switch ASCII.lower(bytes[range.lowerBound]) {
+            case UInt8(ascii: "v"): return .via
+            case UInt8(ascii: "f"): return .from
+            case UInt8(ascii: "t"): return .to
+            case UInt8(ascii: "i"): return .callID
+            case UInt8(ascii: "m"): return .contact
+            case UInt8(ascii: "l"): return .contentLength
+            case UInt8(ascii: "c"): return .contentType
+            default: break
+            }
+        }
+        return lookup(bytes, range).id
+    }
+
+    /// The shared instances of the well-known names, by number.
+    static let byID: [SIPHeaderName] = {
+        var table = [SIPHeaderName](repeating: .via, count: 64)
+        for name in known { table[Int(name.id.rawValue)] = name }
+        return table
+    }()
 
     private static let knownByLength: [[([UInt8], SIPHeaderName)]] = {
         var table = [[([UInt8], SIPHeaderName)]](repeating: [], count: 24)

@@ -16,19 +16,40 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
         }
     }
 
-    /// Where a value lives: bytes of ``storage``, or a string of its own.
-    enum FieldValue: Sendable {
-        case raw(Range<Int>)
-        case owned(String)
-    }
-
+    /// One field: its name and value as byte ranges of ``storage`` (the
+    /// received bytes) or of ``extra`` (names and values set since). Plain
+    /// offsets, so the list of fields holds no references.
     struct Entry: Sendable {
-        var name: SIPHeaderName
-        var value: FieldValue
+        /// The well-known name's number, for comparing without strings.
+        var id: SIPHeaderName.KnownHeader
+        /// The name's bytes are in ``extra`` rather than ``storage``.
+        var ownName: Bool
+        /// The value's bytes are in ``extra`` rather than ``storage``.
+        var ownValue: Bool
+        var nameLo: UInt32
+        var nameHi: UInt32
+        var valueLo: UInt32
+        var valueHi: UInt32
+
+        init(id: SIPHeaderName.KnownHeader, ownName: Bool, name: Range<Int>, ownValue: Bool, value: Range<Int>) {
+            self.id = id
+            self.ownName = ownName
+            self.ownValue = ownValue
+            nameLo = UInt32(truncatingIfNeeded: name.lowerBound)
+            nameHi = UInt32(truncatingIfNeeded: name.upperBound)
+            valueLo = UInt32(truncatingIfNeeded: value.lowerBound)
+            valueHi = UInt32(truncatingIfNeeded: value.upperBound)
+        }
+
+        @inline(__always) var nameRange: Range<Int> { Int(nameLo)..<Int(nameHi) }
+        @inline(__always) var valueRange: Range<Int> { Int(valueLo)..<Int(valueHi) }
     }
 
-    /// The received bytes that raw values point into.
+    /// The received bytes that parsed names and values point into.
     var storage: [UInt8]
+    /// The bytes of names and values added or changed since parsing (or of
+    /// every field of built headers). Replaced fields leave their bytes here.
+    var extra: [UInt8]
     var entries: [Entry] {
         didSet { verbatimBlock = nil }
     }
@@ -38,16 +59,21 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
 
     public init() {
         storage = []
+        extra = []
         entries = []
     }
 
     public init(_ fields: [Field]) {
         storage = []
-        entries = fields.map { Entry(name: $0.name, value: .owned($0.value)) }
+        extra = []
+        entries = []
+        entries.reserveCapacity(fields.count)
+        for f in fields { entries.append(ownEntry(f.name, f.value)) }
     }
 
-    init(storage: [UInt8], entries: [Entry]) {
+    init(storage: [UInt8], extra: [UInt8] = [], entries: [Entry]) {
         self.storage = storage
+        self.extra = extra
         self.entries = entries
     }
 
@@ -58,29 +84,45 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
     public var count: Int { entries.count }
 
     /// Every field, with its value as a string.
-    public var fields: [Field] { entries.map { Field(name: $0.name, value: string($0.value)) } }
+    public var fields: [Field] { entries.map { Field(name: name($0), value: string($0)) } }
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
-    @inline(__always)
-    func string(_ value: FieldValue) -> String {
-        switch value {
-        case .raw(let r): return String(decoding: storage[r], as: UTF8.self)
-        case .owned(let s): return s
-        }
+    /// The name of a field (a shared instance for a well-known spelling).
+    func name(_ e: Entry) -> SIPHeaderName {
+        SIPHeaderName.lookup(e.ownName ? extra : storage, e.nameRange)
     }
 
-    /// A scanner over a value, without copying raw bytes.
-    func scanner(_ value: FieldValue) -> ByteScanner {
-        switch value {
-        case .raw(let r): return ByteScanner(storage, from: r.lowerBound, to: r.upperBound)
-        case .owned(let s): return ByteScanner(s)
-        }
+    /// The value of a field as a string.
+    @inline(__always)
+    func string(_ e: Entry) -> String {
+        String(decoding: (e.ownValue ? extra : storage)[e.valueRange], as: UTF8.self)
+    }
+
+    /// A scanner over a value, without copying its bytes.
+    func scanner(_ e: Entry) -> ByteScanner {
+        ByteScanner(e.ownValue ? extra : storage, from: Int(e.valueLo), to: Int(e.valueHi))
+    }
+
+    /// Whether the field is named `name`.
+    @inline(__always)
+    func matches(_ e: Entry, _ name: SIPHeaderName) -> Bool {
+        if e.id != .other || name.id != .other { return e.id == name.id }
+        return self.name(e).canonical == name.canonical
+    }
+
+    /// A field of its own bytes, appended to ``extra``.
+    mutating func ownEntry(_ name: SIPHeaderName, _ value: String) -> Entry {
+        let nameStart = extra.count
+        extra.append(contentsOf: name.spelling.utf8)
+        let valueStart = extra.count
+        extra.append(contentsOf: value.utf8)
+        return Entry(id: name.id, ownName: true, name: nameStart..<valueStart, ownValue: true, value: valueStart..<extra.count)
     }
 
     /// The value of the first field named `name`.
     public subscript(name: SIPHeaderName) -> String? {
-        for e in entries where e.name == name { return string(e.value) }
+        for e in entries where matches(e, name) { return string(e) }
         return nil
     }
 
@@ -89,33 +131,35 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
 
     /// The values of every field named `name`, one per field.
     public func fieldValues(_ name: SIPHeaderName) -> [String] {
-        entries.compactMap { $0.name == name ? string($0.value) : nil }
+        entries.compactMap { matches($0, name) ? string($0) : nil }
     }
 
     /// The elements of a comma-separated list header across all its fields
     /// (`Allow`, `Supported`, `Require`, …), trimmed.
     public func listValues(_ name: SIPHeaderName) -> [String] {
         var result: [String] = []
-        for e in entries where e.name == name {
-            result.append(contentsOf: SIPHeaders.splitList(scanner(e.value)))
+        for e in entries where matches(e, name) {
+            result.append(contentsOf: SIPHeaders.splitList(scanner(e)))
         }
         return result
     }
 
     /// Whether a field named `name` is present.
     public func contains(_ name: SIPHeaderName) -> Bool {
-        entries.contains { $0.name == name }
+        entries.contains { matches($0, name) }
     }
 
     /// Appends a field.
     public mutating func add(_ name: SIPHeaderName, _ value: String) {
-        entries.append(Entry(name: name, value: .owned(value)))
+        let e = ownEntry(name, value)
+        entries.append(e)
     }
 
     /// Inserts a field before every other field of the same name (or at the end).
     public mutating func prepend(_ name: SIPHeaderName, _ value: String) {
-        let i = entries.firstIndex { $0.name == name } ?? entries.endIndex
-        entries.insert(Entry(name: name, value: .owned(value)), at: i)
+        let i = entries.firstIndex { matches($0, name) } ?? entries.endIndex
+        let e = ownEntry(name, value)
+        entries.insert(e, at: i)
     }
 
     /// Replaces the fields named `name` with one field holding `value`, at the
@@ -127,15 +171,21 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
     /// Replaces the fields named `name` with one field per value, at the
     /// place of the first of them (or at the end).
     public mutating func replace(_ name: SIPHeaderName, with values: [String]) {
-        let first = entries.firstIndex { $0.name == name }
-        let spelling = first.map { entries[$0].name } ?? name
-        entries.removeAll { $0.name == name }
+        let first = entries.firstIndex { matches($0, name) }
+        // The new fields keep the spelling of the first field replaced.
+        let spelling = first.map { self.name(entries[$0]) } ?? name
+        var replacement: [Entry] = []
+        replacement.reserveCapacity(values.count)
+        for v in values { replacement.append(ownEntry(spelling, v)) }
+        let kept = entries.filter { !matches($0, name) }
+        entries = kept
         let at = first.map { Swift.min($0, entries.count) } ?? entries.count
-        entries.insert(contentsOf: values.map { Entry(name: spelling, value: .owned($0)) }, at: at)
+        entries.insert(contentsOf: replacement, at: at)
     }
 
     public mutating func remove(_ name: SIPHeaderName) {
-        entries.removeAll { $0.name == name }
+        let kept = entries.filter { !matches($0, name) }
+        entries = kept
     }
 
     /// Appends `Name: value CRLF` for every field.
@@ -145,13 +195,10 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
             return
         }
         for e in entries {
-            out.appendUTF8(e.name.spelling)
+            out.append(contentsOf: (e.ownName ? extra : storage)[e.nameRange])
             out.append(ASCII.colon)
             out.append(ASCII.space)
-            switch e.value {
-            case .raw(let r): out.append(contentsOf: storage[r])
-            case .owned(let s): out.appendUTF8(s)
-            }
+            out.append(contentsOf: (e.ownValue ? extra : storage)[e.valueRange])
             out.append(ASCII.cr)
             out.append(ASCII.lf)
         }

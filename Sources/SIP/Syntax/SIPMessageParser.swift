@@ -62,6 +62,8 @@ private struct ParseState {
     var i = 0
     var isRequest = true
     var entries: [SIPHeaders.Entry] = []
+    /// The bytes of folded values, joined.
+    var extra: [UInt8] = []
     /// Every header line so far is `Name: value CRLF` exactly as the
     /// serializer writes it; the block then goes out as one copy.
     var verbatim = true
@@ -70,7 +72,7 @@ private struct ParseState {
     init(bytes: [UInt8]) { b = bytes }
 
     func fail(_ status: Int?, _ reason: String) -> SIPParseError {
-        SIPParseError(status: isRequest ? status : nil, reason: reason, isRequest: isRequest, headers: SIPHeaders(storage: b, entries: entries))
+        SIPParseError(status: isRequest ? status : nil, reason: reason, isRequest: isRequest, headers: SIPHeaders(storage: b, extra: extra, entries: entries))
     }
 
     /// The index of the CR or LF that ends the line starting at `from`.
@@ -112,56 +114,56 @@ private struct ParseState {
         var maxForwards: Int?, contentLength: Int?
         var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
         var seenContentType = false
-        var headers = SIPHeaders(storage: b, entries: entries)
+        var headers = SIPHeaders(storage: b, extra: extra, entries: entries)
         if verbatim { headers.verbatimBlock = headerBlock }
         for e in entries {
             do throws(SIPSyntaxError) {
-                switch e.name.id {
+                switch e.id {
                 case .via:
-                    try ByteScanner.parseList(headers.scanner(e.value), of: "Via", into: &via, SIPVia.parse)
+                    try ByteScanner.parseList(headers.scanner(e), of: "Via", into: &via, SIPVia.parse)
                 case .from:
                     guard from == nil else { throw SIPSyntaxError.duplicate }
-                    from = try SIPNameAddress.parseWhole(headers.scanner(e.value))
+                    from = try SIPNameAddress.parseWhole(headers.scanner(e))
                 case .to:
                     guard to == nil else { throw SIPSyntaxError.duplicate }
-                    to = try SIPNameAddress.parseWhole(headers.scanner(e.value))
+                    to = try SIPNameAddress.parseWhole(headers.scanner(e))
                 case .callID:
                     guard callID == nil else { throw SIPSyntaxError.duplicate }
-                    let s = headers.scanner(e.value)
+                    let s = headers.scanner(e)
                     var i = s.index
                     while i < s.end, s.bytes[i] > 32 { i += 1 }
                     guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
                     callID = SIPText(s.bytes, s.index..<s.end)
                 case .cseq:
                     guard cseq == nil else { throw SIPSyntaxError.duplicate }
-                    cseq = try SIPCSeq(scanner: headers.scanner(e.value))
+                    cseq = try SIPCSeq(scanner: headers.scanner(e))
                 case .maxForwards:
                     guard maxForwards == nil else { throw SIPSyntaxError.duplicate }
-                    var s = headers.scanner(e.value)
+                    var s = headers.scanner(e)
                     guard let v = s.number(maxDigits: 10), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
                     maxForwards = Int(v)
                 case .contentLength:
                     guard contentLength == nil else { throw SIPSyntaxError.duplicate }
-                    var s = headers.scanner(e.value)
+                    var s = headers.scanner(e)
                     guard let v = s.number(maxDigits: 9), s.atEnd else { throw SIPSyntaxError.expected("Content-Length number") }
                     contentLength = Int(v)
                 case .contentType:
                     guard !seenContentType else { throw SIPSyntaxError.duplicate }
                     seenContentType = true
                 case .contact:
-                    let s = headers.scanner(e.value)
+                    let s = headers.scanner(e)
                     if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
                         try ByteScanner.parseList(s, of: "address", into: &contacts, SIPNameAddress.parse)
                     }
                 case .route:
-                    try ByteScanner.parseList(headers.scanner(e.value), of: "address", into: &routes, SIPNameAddress.parse)
+                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &routes, SIPNameAddress.parse)
                 case .recordRoute:
-                    try ByteScanner.parseList(headers.scanner(e.value), of: "address", into: &recordRoutes, SIPNameAddress.parse)
+                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &recordRoutes, SIPNameAddress.parse)
                 default:
                     break
                 }
             } catch {
-                throw fail(400, "Bad \(e.name.spelling) header: \(error)")
+                throw fail(400, "Bad \(headers.name(e).spelling) header: \(error)")
             }
         }
         guard !via.isEmpty else { throw fail(400, "Missing Via header") }
@@ -223,12 +225,14 @@ private struct ParseState {
             guard var end = lineEnd(from: i) else {
                 // A last header line without CRLF: take it to the end.
                 verbatim = false
-                entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: .raw(trimmed(valueStart, n))))
+                entries.append(.init(id: SIPHeaderName.lookupID(b, nameStart..<nameEnd), ownName: false, name: nameStart..<nameEnd,
+                                     ownValue: false, value: trimmed(valueStart, n)))
                 i = n
                 return
             }
             var next = afterTerminator(end)
-            let value: SIPHeaders.FieldValue
+            let value: Range<Int>
+            var ownValue = false
             if next < n, ASCII.isWhitespace(b[next]) {
                 var joined: [UInt8] = []
                 while true {
@@ -246,15 +250,20 @@ private struct ParseState {
                     next = afterTerminator(end)
                     guard joined.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
                 }
-                value = .owned(String(decoding: joined, as: UTF8.self))
+                // As a string would hold it (ill-formed UTF-8 repaired).
+                let start = extra.count
+                extra.append(contentsOf: String(decoding: joined, as: UTF8.self).utf8)
+                value = start..<extra.count
+                ownValue = true
                 verbatim = false
             } else {
                 let r = trimmed(valueStart, end)
                 guard r.count <= limits.maxHeaderLength else { throw fail(513, "Header field too long") }
-                value = .raw(r)
+                value = r
                 if r.upperBound != end || next != end + 2 || b[end] != ASCII.cr { verbatim = false }
             }
-            entries.append(.init(name: SIPHeaderName.lookup(b, nameStart..<nameEnd), value: value))
+            entries.append(.init(id: SIPHeaderName.lookupID(b, nameStart..<nameEnd), ownName: false, name: nameStart..<nameEnd,
+                                 ownValue: ownValue, value: value))
             i = next
         }
         headerBlock = blockStart..<i
