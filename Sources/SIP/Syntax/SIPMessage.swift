@@ -14,7 +14,7 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
     public var startLine: StartLine
     /// All header fields, in order. Change routing headers through the typed
     /// properties and other headers through ``setHeader(_:_:)`` and friends.
-    public private(set) var headers: SIPHeaders
+    public internal(set) var headers: SIPHeaders
     /// The body, as bytes. Setting it updates Content-Length.
     public var body: [UInt8] {
         get { Array(bodyBytes) }
@@ -26,14 +26,37 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
     /// The body where it lies: for a parsed message, a slice of the received bytes.
     var bodyBytes: ArraySlice<UInt8>
 
+    // The routing headers' typed values. Setting one through its property
+    // rewrites its header fields; the parser fills the stored values directly.
+    var storedVia: [SIPVia]
+    var storedFrom: SIPNameAddress
+    var storedTo: SIPNameAddress
+    var storedCSeq: SIPCSeq
+    var storedMaxForwards: Int?
+    var storedContacts: [SIPNameAddress]
+    var storedRoutes: [SIPNameAddress]
+    var storedRecordRoutes: [SIPNameAddress]
+
     public var via: [SIPVia] {
-        didSet { headers.replace(.via, with: via.map(\.description)) }
+        get { storedVia }
+        set {
+            storedVia = newValue
+            headers.replace(.via, with: storedVia.map(\.description))
+        }
     }
     public var from: SIPNameAddress {
-        didSet { headers.set(.from, from.description) }
+        get { storedFrom }
+        set {
+            storedFrom = newValue
+            headers.set(.from, storedFrom.description)
+        }
     }
     public var to: SIPNameAddress {
-        didSet { headers.set(.to, to.description) }
+        get { storedTo }
+        set {
+            storedTo = newValue
+            headers.set(.to, storedTo.description)
+        }
     }
     public var callID: String {
         get { callIDText.string }
@@ -44,25 +67,39 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
     }
     var callIDText: SIPText
     public var cseq: SIPCSeq {
-        didSet { headers.set(.cseq, cseq.description) }
+        get { storedCSeq }
+        set {
+            storedCSeq = newValue
+            headers.set(.cseq, storedCSeq.description)
+        }
     }
     public var maxForwards: Int? {
-        didSet {
-            if let maxForwards { headers.set(.maxForwards, String(maxForwards)) } else { headers.remove(.maxForwards) }
+        get { storedMaxForwards }
+        set {
+            storedMaxForwards = newValue
+            if let maxForwards = storedMaxForwards { headers.set(.maxForwards, String(maxForwards)) } else { headers.remove(.maxForwards) }
         }
     }
     /// Contact addresses; empty for none or for `*` (see ``isContactWildcard``).
     public var contacts: [SIPNameAddress] {
-        didSet {
-            if contacts.isEmpty { headers.remove(.contact) } else { headers.replace(.contact, with: contacts.map(\.description)) }
+        get { storedContacts }
+        set {
+            storedContacts = newValue
+            if storedContacts.isEmpty { headers.remove(.contact) } else { headers.replace(.contact, with: storedContacts.map(\.description)) }
         }
     }
     public var routes: [SIPNameAddress] {
-        didSet { if routes.isEmpty { headers.remove(.route) } else { headers.replace(.route, with: routes.map(\.description)) } }
+        get { storedRoutes }
+        set {
+            storedRoutes = newValue
+            if storedRoutes.isEmpty { headers.remove(.route) } else { headers.replace(.route, with: storedRoutes.map(\.description)) }
+        }
     }
     public var recordRoutes: [SIPNameAddress] {
-        didSet {
-            if recordRoutes.isEmpty { headers.remove(.recordRoute) } else { headers.replace(.recordRoute, with: recordRoutes.map(\.description)) }
+        get { storedRecordRoutes }
+        set {
+            storedRecordRoutes = newValue
+            if storedRecordRoutes.isEmpty { headers.remove(.recordRoute) } else { headers.replace(.recordRoute, with: storedRecordRoutes.map(\.description)) }
         }
     }
 
@@ -101,15 +138,32 @@ public struct SIPMessage: Sendable, Hashable, CustomStringConvertible {
         self.startLine = startLine
         self.headers = headers
         self.bodyBytes = body
-        self.via = via
-        self.from = from
-        self.to = to
+        self.storedVia = via
+        self.storedFrom = from
+        self.storedTo = to
         self.callIDText = callID
-        self.cseq = cseq
-        self.maxForwards = maxForwards
-        self.contacts = contacts
-        self.routes = routes
-        self.recordRoutes = recordRoutes
+        self.storedCSeq = cseq
+        self.storedMaxForwards = maxForwards
+        self.storedContacts = contacts
+        self.storedRoutes = routes
+        self.storedRecordRoutes = recordRoutes
+    }
+
+    /// Used by the parser: the start line and header fields, with the typed
+    /// values still to be read into (placeholders, no allocation).
+    init(startLine: StartLine, headers: SIPHeaders) {
+        self.startLine = startLine
+        self.headers = headers
+        self.bodyBytes = []
+        self.storedVia = []
+        self.storedFrom = SIPNameAddress.placeholder
+        self.storedTo = SIPNameAddress.placeholder
+        self.callIDText = SIPText("")
+        self.storedCSeq = SIPCSeq(0, .invite)
+        self.storedMaxForwards = nil
+        self.storedContacts = []
+        self.storedRoutes = []
+        self.storedRecordRoutes = []
     }
 
     // MARK: Start line

@@ -108,86 +108,11 @@ private struct ParseState {
         try readHeaderFields(limits: limits)
         let startLine = try parseStartLine(startLineRange)
 
-        // Routing headers, eagerly.
-        var via: [SIPVia] = []
-        var from: SIPNameAddress?, to: SIPNameAddress?, callID: SIPText?, cseq: SIPCSeq?
-        var maxForwards: Int?, contentLength: Int?
-        var contacts: [SIPNameAddress] = [], routes: [SIPNameAddress] = [], recordRoutes: [SIPNameAddress] = []
-        var seenContentType = false
         var headers = SIPHeaders(storage: b, extra: extra, entries: entries)
         if verbatim { headers.verbatimBlock = headerBlock }
-        for e in entries {
-            do throws(SIPSyntaxError) {
-                switch e.id {
-                case .via:
-                    try ByteScanner.parseList(headers.scanner(e), of: "Via", into: &via, SIPVia.parse)
-                case .from:
-                    guard from == nil else { throw SIPSyntaxError.duplicate }
-                    from = try SIPNameAddress.parseWhole(headers.scanner(e))
-                case .to:
-                    guard to == nil else { throw SIPSyntaxError.duplicate }
-                    to = try SIPNameAddress.parseWhole(headers.scanner(e))
-                case .callID:
-                    guard callID == nil else { throw SIPSyntaxError.duplicate }
-                    let s = headers.scanner(e)
-                    var i = s.index
-                    while i < s.end, s.bytes[i] > 32 { i += 1 }
-                    guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
-                    callID = SIPText(s.bytes, s.index..<s.end)
-                case .cseq:
-                    guard cseq == nil else { throw SIPSyntaxError.duplicate }
-                    cseq = try SIPCSeq(scanner: headers.scanner(e))
-                case .maxForwards:
-                    guard maxForwards == nil else { throw SIPSyntaxError.duplicate }
-                    var s = headers.scanner(e)
-                    guard let v = s.number(maxDigits: 10), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
-                    maxForwards = Int(v)
-                case .contentLength:
-                    guard contentLength == nil else { throw SIPSyntaxError.duplicate }
-                    var s = headers.scanner(e)
-                    guard let v = s.number(maxDigits: 9), s.atEnd else { throw SIPSyntaxError.expected("Content-Length number") }
-                    contentLength = Int(v)
-                case .contentType:
-                    guard !seenContentType else { throw SIPSyntaxError.duplicate }
-                    seenContentType = true
-                case .contact:
-                    let s = headers.scanner(e)
-                    if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
-                        try ByteScanner.parseList(s, of: "address", into: &contacts, SIPNameAddress.parse)
-                    }
-                case .route:
-                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &routes, SIPNameAddress.parse)
-                case .recordRoute:
-                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &recordRoutes, SIPNameAddress.parse)
-                default:
-                    break
-                }
-            } catch {
-                throw fail(400, "Bad \(headers.name(e).spelling) header: \(error)")
-            }
-        }
-        guard !via.isEmpty else { throw fail(400, "Missing Via header") }
-        guard let from else { throw fail(400, "Missing From header") }
-        guard let to else { throw fail(400, "Missing To header") }
-        guard let callID else { throw fail(400, "Missing Call-ID header") }
-        guard let cseq else { throw fail(400, "Missing CSeq header") }
-
-        // Body.
-        let available = n - i
-        let body: ArraySlice<UInt8>
-        if let contentLength {
-            guard contentLength <= available else {
-                throw fail(400, "Content-Length \(contentLength) larger than the \(available) bytes received")
-            }
-            body = b[i..<(i + contentLength)]
-        } else {
-            guard !fromStream else { throw fail(400, "Missing Content-Length on a stream transport") }
-            body = b[i..<n]
-        }
-        return SIPMessage(
-            startLine: startLine, headers: headers, body: body, via: via, from: from, to: to,
-            callID: callID, cseq: cseq, maxForwards: maxForwards, contacts: contacts, routes: routes,
-            recordRoutes: recordRoutes)
+        var message = SIPMessage(startLine: startLine, headers: headers)
+        try message.readRoutingHeaders(self, fromStream: fromStream)
+        return message
     }
 
     mutating func readHeaderFields(limits: SIPMessageParser.Limits) throws(SIPParseError) {
@@ -313,5 +238,99 @@ private struct ParseState {
         }
         if uri.headers != nil { throw fail(400, "Bad Request-URI: headers are not allowed") }
         return .request(method: method, uri: uri)
+    }
+}
+
+extension SIPMessage {
+    /// Reads the routing headers of a parsed header block into their typed
+    /// values, and the body. Built in place: each value is parsed into the
+    /// message's own storage, not carried through the loop and copied in at
+    /// the end.
+    fileprivate mutating func readRoutingHeaders(_ state: ParseState, fromStream: Bool) throws(SIPParseError) {
+        let b = state.b
+        // Routing headers, eagerly.
+        var haveFrom = false, haveTo = false, haveCallID = false, haveCSeq = false, haveMaxForwards = false
+        var contentLength: Int?
+        var seenContentType = false
+        for e in state.entries {
+            do throws(SIPSyntaxError) {
+                switch e.id {
+                case .via:
+                    try ByteScanner.parseList(headers.scanner(e), of: "Via", into: &self.storedVia, SIPVia.parse)
+                case .from:
+                    guard !haveFrom else { throw SIPSyntaxError.duplicate }
+                    self.storedFrom = try SIPNameAddress.parseWhole(headers.scanner(e))
+                    haveFrom = true
+                case .to:
+                    guard !haveTo else { throw SIPSyntaxError.duplicate }
+                    self.storedTo = try SIPNameAddress.parseWhole(headers.scanner(e))
+                    haveTo = true
+                case .callID:
+                    guard !haveCallID else { throw SIPSyntaxError.duplicate }
+                    let s = headers.scanner(e)
+                    var i = s.index
+                    while i < s.end, s.bytes[i] > 32 { i += 1 }
+                    guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
+                    self.callIDText = SIPText(s.bytes, s.index..<s.end)
+                    haveCallID = true
+                case .cseq:
+                    guard !haveCSeq else { throw SIPSyntaxError.duplicate }
+                    self.storedCSeq = try SIPCSeq(scanner: headers.scanner(e))
+                    haveCSeq = true
+                case .maxForwards:
+                    guard !haveMaxForwards else { throw SIPSyntaxError.duplicate }
+                    var s = headers.scanner(e)
+                    guard let v = s.number(maxDigits: 10), s.atEnd, v <= 255 else { throw SIPSyntaxError.outOfRange("Max-Forwards") }
+                    self.storedMaxForwards = Int(v)
+                    haveMaxForwards = true
+                case .contentLength:
+                    guard contentLength == nil else { throw SIPSyntaxError.duplicate }
+                    var s = headers.scanner(e)
+                    guard let v = s.number(maxDigits: 9), s.atEnd else { throw SIPSyntaxError.expected("Content-Length number") }
+                    contentLength = Int(v)
+                case .contentType:
+                    guard !seenContentType else { throw SIPSyntaxError.duplicate }
+                    seenContentType = true
+                case .contact:
+                    let s = headers.scanner(e)
+                    if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
+                        try ByteScanner.parseList(s, of: "address", into: &self.storedContacts, SIPNameAddress.parse)
+                    }
+                case .route:
+                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &self.storedRoutes, SIPNameAddress.parse)
+                case .recordRoute:
+                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &self.storedRecordRoutes, SIPNameAddress.parse)
+                default:
+                    break
+                }
+            } catch {
+                throw state.fail(400, "Bad \(headers.name(e).spelling) header: \(error)")
+            }
+        }
+        guard !self.storedVia.isEmpty else { throw state.fail(400, "Missing Via header") }
+        guard haveFrom else { throw state.fail(400, "Missing From header") }
+        guard haveTo else { throw state.fail(400, "Missing To header") }
+        guard haveCallID else { throw state.fail(400, "Missing Call-ID header") }
+        guard haveCSeq else { throw state.fail(400, "Missing CSeq header") }
+
+        // Body.
+        let n = b.count, i = state.i
+        let available = n - i
+        if let contentLength {
+            guard contentLength <= available else {
+                throw state.fail(400, "Content-Length \(contentLength) larger than the \(available) bytes received")
+            }
+            self.bodyBytes = b[i..<(i + contentLength)]
+        } else {
+            guard !fromStream else { throw state.fail(400, "Missing Content-Length on a stream transport") }
+            self.bodyBytes = b[i..<n]
+        }
+    }
+}
+
+extension SIPNameAddress {
+    /// A value to overwrite (no allocation).
+    static var placeholder: SIPNameAddress {
+        SIPNameAddress(displayName: nil, uri: SIPURI(scheme: "sip", source: []), parameters: SIPParameters(), usesAngleBrackets: false)
     }
 }
