@@ -259,11 +259,11 @@ extension SIPMessage {
                     try ByteScanner.parseList(headers.scanner(e), of: "Via", into: &self.storedVia, SIPVia.parse)
                 case .from:
                     guard !haveFrom else { throw SIPSyntaxError.duplicate }
-                    self.storedFrom = try SIPNameAddress.parseWhole(headers.scanner(e))
+                    try SIPNameAddress.parseWhole(headers.scanner(e), into: &self.storedFrom)
                     haveFrom = true
                 case .to:
                     guard !haveTo else { throw SIPSyntaxError.duplicate }
-                    self.storedTo = try SIPNameAddress.parseWhole(headers.scanner(e))
+                    try SIPNameAddress.parseWhole(headers.scanner(e), into: &self.storedTo)
                     haveTo = true
                 case .callID:
                     guard !haveCallID else { throw SIPSyntaxError.duplicate }
@@ -294,12 +294,12 @@ extension SIPMessage {
                 case .contact:
                     let s = headers.scanner(e)
                     if !(s.end - s.index == 1 && s.bytes[s.index] == 42) {
-                        try ByteScanner.parseList(s, of: "address", into: &self.storedContacts, SIPNameAddress.parse)
+                        try SIPNameAddress.parseList(s, into: &self.storedContacts)
                     }
                 case .route:
-                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &self.storedRoutes, SIPNameAddress.parse)
+                    try SIPNameAddress.parseList(headers.scanner(e), into: &self.storedRoutes)
                 case .recordRoute:
-                    try ByteScanner.parseList(headers.scanner(e), of: "address", into: &self.storedRecordRoutes, SIPNameAddress.parse)
+                    try SIPNameAddress.parseList(headers.scanner(e), into: &self.storedRecordRoutes)
                 default:
                     break
                 }
@@ -325,12 +325,5 @@ extension SIPMessage {
             guard !fromStream else { throw state.fail(400, "Missing Content-Length on a stream transport") }
             self.bodyBytes = b[i..<n]
         }
-    }
-}
-
-extension SIPNameAddress {
-    /// A value to overwrite (no allocation).
-    static var placeholder: SIPNameAddress {
-        SIPNameAddress(displayName: nil, uri: SIPURI(scheme: "sip", source: []), parameters: SIPParameters(), usesAngleBrackets: false)
     }
 }

@@ -24,12 +24,23 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a value holding exactly one address.
     static func parseWhole(_ scanner: ByteScanner) throws(SIPSyntaxError) -> SIPNameAddress {
+        var a = SIPNameAddress.placeholder
+        try parseWhole(scanner, into: &a)
+        return a
+    }
+
+    /// Parses a value holding exactly one address into `a`, in place.
+    static func parseWhole(_ scanner: ByteScanner, into a: inout SIPNameAddress) throws(SIPSyntaxError) {
         var s = scanner
         s.skipWhitespace()
-        let a = try parse(&s)
+        try parse(&s, into: &a)
         s.skipWhitespace()
         guard s.atEnd else { throw .trailingCharacters("address") }
-        return a
+    }
+
+    /// A value to overwrite (no allocation).
+    static var placeholder: SIPNameAddress {
+        SIPNameAddress(displayName: nil, uri: SIPURI(scheme: "sip", source: []), parameters: SIPParameters(), usesAngleBrackets: false)
     }
 
     /// The `tag` parameter.
@@ -72,6 +83,14 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses one address at the scanner (LWS before it already skipped).
     static func parse(_ s: inout ByteScanner) throws(SIPSyntaxError) -> SIPNameAddress {
+        var a = SIPNameAddress.placeholder
+        try parse(&s, into: &a)
+        return a
+    }
+
+    /// Parses one address at the scanner into `a`, every part of it
+    /// replaced (in place; on error `a` is left half written).
+    static func parse(_ s: inout ByteScanner, into a: inout SIPNameAddress) throws(SIPSyntaxError) {
         var displayName: String?
         if s.peek == ASCII.quote {
             displayName = s.string(try s.quotedString())
@@ -81,23 +100,39 @@ public struct SIPNameAddress: Hashable, Sendable, CustomStringConvertible {
             // Display name as *(token LWS) when a '<' follows; otherwise addr-spec.
             let start = s.index
             var lastNonSpace = start
-            var probe = s
-            while let b = probe.peek, CharacterClasses.isToken(b) || ASCII.isWhitespace(b) {
-                probe.index += 1
-                if !ASCII.isWhitespace(b) { lastNonSpace = probe.index }
+            var probe = s.index
+            while probe < s.end {
+                let b = s.bytes[probe]
+                guard CharacterClasses.isToken(b) || ASCII.isWhitespace(b) else { break }
+                probe += 1
+                if !ASCII.isWhitespace(b) { lastNonSpace = probe }
             }
-            if probe.peek == ASCII.lessThan {
+            if probe < s.end && s.bytes[probe] == ASCII.lessThan {
                 if lastNonSpace > start { displayName = s.string(start..<lastNonSpace) }
-                s = probe
+                s.index = probe
             }
         }
         let brackets = s.consume(ASCII.lessThan)
-        let uri = try SIPURI.parse(&s, addrSpec: !brackets)
+        try SIPURI.parse(&s, addrSpec: !brackets, into: &a.uri)
         if brackets {
             guard s.consume(ASCII.greaterThan) else { throw .expected("'>'") }
         }
-        let parameters = try SIPParameters.parseHeaderParameters(&s)
-        return SIPNameAddress(displayName: brackets ? displayName : nil, uri: uri, parameters: parameters, usesAngleBrackets: brackets)
+        a.parameters = try SIPParameters.parseHeaderParameters(&s)
+        a.displayName = brackets ? displayName : nil
+        a.usesAngleBrackets = brackets
+    }
+
+    /// Parses a comma-separated list of addresses filling the scanner's
+    /// range, appending each to `result` and parsing it in place there.
+    static func parseList(_ scanner: ByteScanner, into result: inout [SIPNameAddress]) throws(SIPSyntaxError) {
+        var s = scanner
+        repeat {
+            s.skipWhitespace()
+            result.append(.placeholder)
+            try parse(&s, into: &result[result.count - 1])
+        } while s.consumeSeparator(ASCII.comma)
+        s.skipWhitespace()
+        guard s.atEnd else { throw .trailingCharacters("address") }
     }
 
     /// Parses a comma-separated list of addresses (Contact, Route, Record-Route).

@@ -232,6 +232,15 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// without `<>`) the URI ends at `;`, `,` or white space, which belong
     /// to the header, and a `?` is an error (RFC 3261 §20).
     static func parse(_ s: inout ByteScanner, addrSpec: Bool) throws(SIPSyntaxError) -> SIPURI {
+        var uri = SIPURI(scheme: "sip", source: [])
+        try parse(&s, addrSpec: addrSpec, into: &uri)
+        return uri
+    }
+
+    /// Parses a URI at the scanner into `uri`, every part of it replaced
+    /// (in place: no URI is built and copied; on error `uri` is left half
+    /// written).
+    static func parse(_ s: inout ByteScanner, addrSpec: Bool, into uri: inout SIPURI) throws(SIPSyntaxError) {
         let schemeStart = s.index
         while let b = s.peek, b != ASCII.colon {
             let ok = (b | 0x20) &- 97 < 26 || (s.index > schemeStart && (CharacterClasses.isDigit(b) || b == 43 || b == 45 || b == 46))
@@ -239,13 +248,26 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             s.index += 1
         }
         guard s.index > schemeStart, s.consume(ASCII.colon) else { throw .expected("URI scheme") }
-        let scheme = knownScheme(s.bytes, schemeStart..<(s.index - 1)) ?? s.string(schemeStart..<(s.index - 1)).asciiLowercased
-        var uri = SIPURI(scheme: scheme, source: s.bytes)
+        let known = knownScheme(s.bytes, schemeStart..<(s.index - 1))
+        switch known {
+        case 1: uri.scheme = "sip"
+        case 2: uri.scheme = "sips"
+        case 3: uri.scheme = "tel"
+        default: uri.scheme = s.string(schemeStart..<(s.index - 1)).asciiLowercased
+        }
+        uri.source = s.bytes
+        uri.userPart = .absent
+        uri.passwordPart = .absent
+        uri.hostPart = Part(lo: 0, hi: 0)
+        uri.port = nil
+        uri.parameters = SIPParameters()
+        uri.headersPart = .absent
+        uri.opaquePart = .absent
 
-        switch scheme {
-        case "sip", "sips":
+        switch known {
+        case 1, 2:
             try parseSIP(&s, into: &uri, addrSpec: addrSpec)
-        case "tel":
+        case 3:
             let number = s.scan(CharacterClasses.paramChar)
             guard !number.isEmpty else { throw .expected("telephone number") }
             // The number stops at ';' which paramChar excludes.
@@ -264,21 +286,20 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             guard s.index > start else { throw .expected("URI") }
             uri.opaquePart = Part(start..<s.index)
         }
-        return uri
     }
 
-    /// `sip`, `sips` or `tel` in any case, as a literal (no new string).
-    private static func knownScheme(_ b: [UInt8], _ r: Range<Int>) -> String? {
+    /// `sip`, `sips` or `tel` in any case: 1, 2, 3; 0 for any other scheme.
+    private static func knownScheme(_ b: [UInt8], _ r: Range<Int>) -> Int {
         let n = r.count, i = r.lowerBound
-        guard n == 3 || n == 4 else { return nil }
+        guard n == 3 || n == 4 else { return 0 }
         let c0 = ASCII.lower(b[i]), c1 = ASCII.lower(b[i + 1]), c2 = ASCII.lower(b[i + 2])
         if c0 == 115 && c1 == 105 && c2 == 112 {
-            if n == 3 { return "sip" }
-            if ASCII.lower(b[i + 3]) == 115 { return "sips" }
+            if n == 3 { return 1 }
+            if ASCII.lower(b[i + 3]) == 115 { return 2 }
         } else if n == 3 && c0 == 116 && c1 == 101 && c2 == 108 {
-            return "tel"
+            return 3
         }
-        return nil
+        return 0
     }
 
     private static func parseSIP(_ s: inout ByteScanner, into uri: inout SIPURI, addrSpec: Bool) throws(SIPSyntaxError) {
