@@ -218,6 +218,13 @@ public struct SIPHeaderName: Hashable, Sendable, CustomStringConvertible, Expres
         return lookup(bytes, range).id
     }
 
+    /// ``lookupID(_:_:)`` for the name at `p[0..<count]`, which is `bytes[range]`.
+    @inline(__always)
+    static func lookupID(_ p: UnsafePointer<UInt8>, _ count: Int, _ bytes: [UInt8], _ range: Range<Int>) -> KnownHeader {
+        if count > 1, let exact = exactKnown(p, count) { return exact }
+        return lookupID(bytes, range)
+    }
+
     /// The shared instances of the well-known names, by number.
     static let byID: [SIPHeaderName] = {
         var table = [SIPHeaderName](repeating: .via, count: 64)

@@ -120,6 +120,61 @@ private struct ParseState {
         let classes = CharacterClasses.pointer
         entries.reserveCapacity(16)
         let blockStart = i
+
+        // Fast pass over lines `Name: value CRLF` without folding, on the
+        // bytes directly. It stops at the empty line, or at the start of any
+        // line it does not take (folding, no line end, too long, errors) for
+        // the general loop below to read from there.
+        let bytes = b
+        let maxFields = limits.maxHeaderFields, maxLength = limits.maxHeaderLength
+        var pos = i
+        var list = entries
+        entries = []
+        var plain = verbatim
+        let endOfBlock: Bool = bytes.withUnsafeBufferPointer { buffer in
+            let p = buffer.baseAddress!
+            while pos < n {
+                let c = p[pos]
+                if c == ASCII.cr || c == ASCII.lf { return true }
+                guard list.count < maxFields else { return false }
+                let nameStart = pos
+                var j = pos
+                while j < n, classes[Int(p[j])] & CharacterClasses.token != 0 { j += 1 }
+                let nameEnd = j
+                while j < n, ASCII.isWhitespace(p[j]) { j += 1 }
+                guard nameEnd > nameStart, j < n, p[j] == ASCII.colon else { return false }
+                j += 1
+                while j < n, ASCII.isWhitespace(p[j]) { j += 1 }
+                let valueStart = j
+                // The line ends at the first CR or LF.
+                var limit = n
+                if let lf = memchr(p + j, Int32(ASCII.lf), n - j) { limit = UnsafePointer<UInt8>(lf.assumingMemoryBound(to: UInt8.self)) - p }
+                var end = limit
+                if limit > j, let cr = memchr(p + j, Int32(ASCII.cr), limit - j) { end = UnsafePointer<UInt8>(cr.assumingMemoryBound(to: UInt8.self)) - p }
+                guard end < n else { return false }
+                let next = p[end] == ASCII.cr && end + 1 < n && p[end + 1] == ASCII.lf ? end + 2 : end + 1
+                if next < n, ASCII.isWhitespace(p[next]) { return false }
+                var e = end
+                while e > valueStart, ASCII.isWhitespace(p[e - 1]) { e -= 1 }
+                guard e - valueStart <= maxLength else { return false }
+                if valueStart != nameEnd + 2 || p[nameEnd + 1] != ASCII.space || e != end || next != end + 2 || p[end] != ASCII.cr {
+                    plain = false
+                }
+                let id = SIPHeaderName.lookupID(p + nameStart, nameEnd - nameStart, bytes, nameStart..<nameEnd)
+                list.append(.init(id: id, ownName: false, name: nameStart..<nameEnd, ownValue: false, value: valueStart..<e))
+                pos = next
+            }
+            return false
+        }
+        entries = list
+        verbatim = plain
+        i = pos
+        if endOfBlock {
+            headerBlock = blockStart..<i
+            i = afterTerminator(i)
+            return
+        }
+
         while i < n {
             let c = b[i]
             if c == ASCII.cr || c == ASCII.lf {
