@@ -139,7 +139,20 @@ private struct ParseState {
                 guard list.count < maxFields else { return false }
                 let nameStart = pos
                 var j = pos
-                while j < n, classes[Int(p[j])] & CharacterClasses.token != 0 { j += 1 }
+                // A well-known name spelled as usual and followed directly by
+                // the colon is all token bytes: no need to classify them.
+                var id = SIPHeaderName.KnownHeader.other
+                let colonLimit = min(n - j, 20)
+                if let colon = memchr(p + j, Int32(ASCII.colon), colonLimit) {
+                    let length = UnsafePointer<UInt8>(colon.assumingMemoryBound(to: UInt8.self)) - (p + j)
+                    if length > 1, let known = SIPHeaderName.exactKnown(p + j, length) {
+                        id = known
+                        j += length
+                    }
+                }
+                if id == .other {
+                    while j < n, classes[Int(p[j])] & CharacterClasses.token != 0 { j += 1 }
+                }
                 let nameEnd = j
                 while j < n, ASCII.isWhitespace(p[j]) { j += 1 }
                 guard nameEnd > nameStart, j < n, p[j] == ASCII.colon else { return false }
@@ -160,7 +173,7 @@ private struct ParseState {
                 if valueStart != nameEnd + 2 || p[nameEnd + 1] != ASCII.space || e != end || next != end + 2 || p[end] != ASCII.cr {
                     plain = false
                 }
-                let id = SIPHeaderName.lookupID(p + nameStart, nameEnd - nameStart, bytes, nameStart..<nameEnd)
+                if id == .other { id = SIPHeaderName.lookupID(p + nameStart, nameEnd - nameStart, bytes, nameStart..<nameEnd) }
                 list.append(.init(id: id, ownName: false, name: nameStart..<nameEnd, ownValue: false, value: valueStart..<e))
                 pos = next
             }
@@ -323,9 +336,12 @@ extension SIPMessage {
                 case .callID:
                     guard !haveCallID else { throw SIPSyntaxError.duplicate }
                     let s = headers.scanner(e)
-                    var i = s.index
-                    while i < s.end, s.bytes[i] > 32 { i += 1 }
-                    guard s.end > s.index, i == s.end else { throw SIPSyntaxError.expected("Call-ID word") }
+                    let word = s.bytes.withUnsafeBufferPointer { p in
+                        var i = s.index
+                        while i < s.end, p[i] > 32 { i += 1 }
+                        return i == s.end
+                    }
+                    guard s.end > s.index, word else { throw SIPSyntaxError.expected("Call-ID word") }
                     self.callIDText = SIPText(s.bytes, s.index..<s.end)
                     haveCallID = true
                 case .cseq:
