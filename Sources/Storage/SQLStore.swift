@@ -1,6 +1,7 @@
 import AsyncKit
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -33,6 +34,8 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
     private let database: any SQLDatabase
     private let schema: String?
     private let logger: Logger
+    /// The text of the batch upsert for each row count, made by SQLKit once per count.
+    private let upsertTexts = NIOLockedValueBox<[Int: String]>([:])
 
     private init(kind: Kind, backend: Backend, database: any SQLDatabase, schema: String?, logger: Logger) {
         self.kind = kind
@@ -177,54 +180,52 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
     }
 
     public func callStarted(_ record: CallRecord) async throws {
-        var record = record
-        record.disposition = .inProgress
-        try await database.insert(into: "calls")
-            .columns(Self.callColumns)
-            .values(try Self.values(of: record))
-            .ignoringConflicts(with: ["id"])
-            .run()
+        try await self.record(started: [record], ended: [])
     }
 
     public func callEnded(_ record: CallRecord) async throws {
-        try await database.insert(into: "calls")
-            .columns(Self.callColumns)
-            .values(try Self.values(of: record))
-            .onConflict(with: ["id"]) { update in
-                var update = update
-                for column in Self.callColumns where column != "id" {
-                    update = update.set(excludedValueOf: column)
-                }
-                return update
-            }
-            .run()
+        try await self.record(started: [], ended: [record])
     }
 
     /// Rows per statement: 24 columns each stays under SQLite's 32,766 bound values.
     static let rowsPerStatement = 500
 
     public func record(started: [CallRecord], ended: [CallRecord]) async throws {
-        // One statement per chunk: a single-statement write is atomic and costs one flush.
-        for chunk in Self.chunks(of: started) {
-            var insert = database.insert(into: "calls").columns(Self.callColumns)
-            for record in chunk {
-                var record = record
-                record.disposition = .inProgress
-                insert = insert.values(try Self.values(of: record))
+        // In-progress rows and final rows go in one statement per chunk: a single-statement
+        // write is atomic and costs one flush. A final row replaces whatever the call has; an
+        // in-progress row never replaces a row (the upsert's condition).
+        let rows = started.map { record in
+            var record = record
+            record.disposition = .inProgress
+            return record
+        } + ended
+        for chunk in Self.chunks(of: rows) {
+            var binds: [any Encodable & Sendable] = []
+            binds.reserveCapacity(chunk.count * Self.callColumns.count)
+            for record in chunk { binds += try Self.values(of: record) }
+            try await database.execute(sql: PreparedText(text: upsertText(rows: chunk.count), binds: binds)) { _ in }
+        }
+    }
+
+    /// `INSERT INTO calls (…) VALUES (…)×rows ON CONFLICT (id) DO UPDATE SET every column to the
+    /// new row's, unless the new row is in progress`, in this database's dialect.
+    private func upsertText(rows: Int) -> String {
+        if let text = upsertTexts.withLockedValue({ $0[rows] }) { return text }
+        let placeholders = Self.callColumns.map { _ in String?.none as (any Encodable & Sendable) }
+        var insert = database.insert(into: "calls").columns(Self.callColumns)
+        for _ in 0..<rows { insert = insert.values(placeholders) }
+        insert = insert.onConflict(with: ["id"]) { update in
+            var update = update
+            for column in Self.callColumns where column != "id" {
+                update = update.set(excludedValueOf: column)
             }
-            try await insert.ignoringConflicts(with: ["id"]).run()
+            return update.where(SQLExcludedColumn("disposition"), .notEqual, SQLLiteral.string(CallDisposition.inProgress.rawValue))
         }
-        for chunk in Self.chunks(of: ended) {
-            var insert = database.insert(into: "calls").columns(Self.callColumns)
-            for record in chunk { insert = insert.values(try Self.values(of: record)) }
-            try await insert.onConflict(with: ["id"]) { update in
-                var update = update
-                for column in Self.callColumns where column != "id" {
-                    update = update.set(excludedValueOf: column)
-                }
-                return update
-            }.run()
-        }
+        var serializer = SQLSerializer(database: database)
+        insert.query.serialize(to: &serializer)
+        let text = serializer.sql
+        upsertTexts.withLockedValue { $0[rows] = text }
+        return text
     }
 
     /// `records` in chunks of ``rowsPerStatement``, each id at most once per chunk (the last
@@ -457,10 +458,14 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
     static func seconds(_ date: Date) -> Double { date.timeIntervalSince1970 }
     static func date(_ seconds: Double) -> Date { Date(timeIntervalSince1970: seconds) }
 
-    private static func json(_ value: some Encodable) throws -> String {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
+    }()
+
+    private static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     private static func fromJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
@@ -500,5 +505,18 @@ public final class SQLStore: CallStore, InspectionQueue, Sendable {
             throw StoreError.invalidCursor(cursor)
         }
         return (Double(bitPattern: bits), String(parts[1]).lowercased())
+    }
+}
+
+/// SQL text made once and the binds of one execution: SQLKit's builders serialize every
+/// identifier and placeholder on each query, which costs more than SQLite's own work for a
+/// batch of call records.
+private struct PreparedText: SQLExpression {
+    let text: String
+    let binds: [any Encodable & Sendable]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(text)
+        serializer.binds.append(contentsOf: binds)
     }
 }

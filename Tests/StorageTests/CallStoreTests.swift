@@ -51,6 +51,27 @@ struct CallStoreTests {
         }
     }
 
+    @Test("one batch: new calls in progress, calls ending, a call starting and ending in it, a late start of an ended call", arguments: Backend.available)
+    func mixedBatch(_ backend: Backend) async throws {
+        try await withStore(backend) { store, _ in
+            func call(_ n: Int, _ disposition: CallDisposition) -> CallRecord {
+                var record = CallRecord(sipCallID: "batch-\(n)", startedAt: at(Double(n)), caller: "1380000\(1000 + n)", dialled: "959999")
+                record.disposition = disposition
+                if disposition != .inProgress { record.endedAt = at(Double(n) + 30) }
+                return record
+            }
+            let (open, ending, short, late) = (call(1, .inProgress), call(2, .answered), call(3, .abandoned), call(4, .answered))
+            try await store.callStarted(ending)
+            try await store.callEnded(late)
+            try await store.record(started: [open, short, late], ended: [short, ending])
+            #expect(try await store.call(id: open.id) == open)
+            #expect(try await store.call(id: ending.id) == ending)
+            #expect(try await store.call(id: short.id) == short)
+            #expect(try await store.call(id: late.id) == late)
+            #expect(try await store.calls(matching: CallQuery()).total == 4)
+        }
+    }
+
     @Test("newest first, ties broken by id, one page at a time by cursor and by offset", arguments: Backend.available)
     func paging(_ backend: Backend) async throws {
         try await withStore(backend) { store, _ in
