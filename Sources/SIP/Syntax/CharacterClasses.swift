@@ -15,6 +15,8 @@ enum CharacterClasses {
     @usableFromInline static let digit: UInt8 = 1 << 5
     /// `word` of Call-ID (token plus separators allowed there).
     @usableFromInline static let word: UInt8 = 1 << 6
+    /// The bytes of a host name or IPv4 address: letters, digits, `-`, `.`, `_`.
+    @usableFromInline static let hostname: UInt8 = 1 << 7
 
     @usableFromInline static let table: [UInt8] = {
         var t = [UInt8](repeating: 0, count: 256)
@@ -31,6 +33,7 @@ enum CharacterClasses {
         mark(alpha + digits + mark_ + "%[]/?:+$", headerChar)
         mark(digits, digit)
         mark(alpha + digits + "-.!%*_+`'~()<>:\\\"/[]?{}", word)
+        mark(alpha + digits + "-._", hostname)
         return t
     }()
 

@@ -311,22 +311,23 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         let failure: Int = s.bytes.withUnsafeBufferPointer { p in
             do {
                 // The first '@' before the end of the URI (white space, '>', or in
-                // an addr-spec ',').
+                // an addr-spec ','), checking the user part (up to a ':') on the way.
                 var i = userStart
+                var firstColon = -1
+                var badUser = false
                 while i < end {
                     let b = p[i]
-                    if b <= 32 || b == ASCII.greaterThan || (addrSpec && b == ASCII.comma) { break }
+                    if classes[Int(b)] & CharacterClasses.userChar != 0 && b != ASCII.comma { i += 1; continue }
                     if b == ASCII.at { at = i; break }
+                    if b <= 32 || b == ASCII.greaterThan || (addrSpec && b == ASCII.comma) { break }
+                    if firstColon < 0 {
+                        if b == ASCII.colon { firstColon = i } else if b != ASCII.comma { badUser = true }
+                    }
                     i += 1
                 }
                 if at >= 0 {
-                    var j = userStart
-                    while j < at {
-                        let b = p[j]
-                        if b == ASCII.colon && colon < 0 { colon = j }
-                        else if colon < 0 && classes[Int(b)] & CharacterClasses.userChar == 0 { return 1 }
-                        j += 1
-                    }
+                    colon = firstColon
+                    if badUser { return 1 }
                     if (colon >= 0 ? colon : at) <= userStart { return 1 }
                     hostStart = at + 1
                 }
@@ -342,11 +343,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                     if k >= end { return 3 }
                     k += 1
                 } else {
-                    while k < end {
-                        let b = p[k]
-                        guard (b | 0x20) &- 97 < 26 || CharacterClasses.isDigit(b) || b == 45 || b == 46 || b == 95 else { break }
-                        k += 1
-                    }
+                    while k < end && classes[Int(p[k])] & CharacterClasses.hostname != 0 { k += 1 }
                 }
                 hostEnd = k
                 return 0

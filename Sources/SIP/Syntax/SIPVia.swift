@@ -69,9 +69,7 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
             while let b = s.peek, b != ASCII.rightBracket { s.index += 1 }
             guard s.consume(ASCII.rightBracket) else { throw .expected("']'") }
         } else {
-            while let b = s.peek, (b | 0x20) &- 97 < 26 || CharacterClasses.isDigit(b) || b == 45 || b == 46 || b == 95 {
-                s.index += 1
-            }
+            while let b = s.peek, s.classes[Int(b)] & CharacterClasses.hostname != 0 { s.index += 1 }
         }
         guard s.index > hostStart else { throw .expected("sent-by host in Via") }
         let host = s.string(hostStart..<s.index)
