@@ -64,6 +64,8 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// INVITE transactions whose 2xx awaits its ACK, by dialog.
     private var awaitingACK: [SIPDialogID: TransactionKey] = [:]
     private var queueTurns: [String: Int] = [:]
+    /// When each awaited ACK is given up (one NIO task for all of them).
+    private lazy var ackTimers = EventLoopTimers(eventLoop: eventLoop)
 
     /// Called on the loop with each finished call's record (after it is handed to the store).
     public var onCallEnded: ((CallRecord) -> Void)?
@@ -146,7 +148,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// its ACK in dialog `id`. Forgotten after the transaction's lifetime (timer L).
     func awaitACK(_ id: SIPDialogID, transaction key: TransactionKey) {
         awaitingACK[id] = key
-        _ = eventLoop.scheduleTask(in: .seconds(40)) { [weak self] in
+        ackTimers.schedule(in: .seconds(40)) { [weak self] in
             if self?.awaitingACK[id] == key { self?.awaitingACK[id] = nil }
         }
     }

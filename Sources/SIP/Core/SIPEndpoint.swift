@@ -62,7 +62,9 @@ public final class SIPEndpoint: @unchecked Sendable {
     private var serverTransactions: [TransactionKey: (transaction: ServerTransaction, peer: SIPPeer)] = [:]
     private var mergeIndex: [String: TransactionKey] = [:]
     private var clientTransactions: [TransactionKey: ClientEntry] = [:]
-    private var timers: [TimerOwner: [TransactionTimer: Scheduled<Void>]] = [:]
+    private var timers: [TimerOwner: [TransactionTimer: EventLoopTimers.Timer]] = [:]
+    /// Every transaction timer, behind one NIO task (cancelling NIO tasks one by one costs a search of the loop's queue).
+    private lazy var timerQueue = EventLoopTimers(eventLoop: eventLoop)
 
     /// Whose timer: a server or a client transaction.
     private enum TimerOwner: Hashable {
@@ -291,22 +293,21 @@ public final class SIPEndpoint: @unchecked Sendable {
                 clientTransactions[key]?.onTimeout()
             case .terminate:
                 clientTransactions[key] = nil
-                if let ts = timers.removeValue(forKey: .client(key)) { for t in ts.values { t.cancel() } }
+                if let ts = timers.removeValue(forKey: .client(key)) { for t in ts.values { timerQueue.cancel(t) } }
             }
         }
     }
 
     private func schedule(_ timer: TransactionTimer, after: Duration, owner: TimerOwner) {
-        timers[owner, default: [:]][timer]?.cancel()
+        if let running = timers[owner]?[timer] { timerQueue.cancel(running) }
         let delay = TimeAmount.nanoseconds(after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000)
-        timers[owner, default: [:]][timer] = eventLoop.scheduleTask(in: delay) { [weak self] in
+        timers[owner, default: [:]][timer] = timerQueue.schedule(in: delay) { [weak self] in
             self?.fire(timer, owner: owner)
         }
     }
 
     private func cancel(_ timer: TransactionTimer, owner: TimerOwner) {
-        timers[owner]?[timer]?.cancel()
-        timers[owner]?[timer] = nil
+        if let running = timers[owner]?.removeValue(forKey: timer) { timerQueue.cancel(running) }
     }
 
     private func fire(_ timer: TransactionTimer, owner: TimerOwner) {
@@ -355,7 +356,7 @@ public final class SIPEndpoint: @unchecked Sendable {
                         mergeIndex["\(fromTag)|\(r.callID)|\(r.cseq.sequence)|\(r.method.rawValue)"] = nil
                     }
                 }
-                if let ts = timers.removeValue(forKey: .server(key)) { for t in ts.values { t.cancel() } }
+                if let ts = timers.removeValue(forKey: .server(key)) { for t in ts.values { timerQueue.cancel(t) } }
             }
         }
     }
