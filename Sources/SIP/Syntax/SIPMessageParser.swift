@@ -324,7 +324,7 @@ extension SIPMessage {
             do throws(SIPSyntaxError) {
                 switch e.id {
                 case .via:
-                    try ByteScanner.parseList(headers.scanner(e), of: "Via", into: &self.storedVia, SIPVia.parse)
+                    try SIPVia.parseList(headers.scanner(e), into: &self.storedVia)
                 case .from:
                     guard !haveFrom else { throw SIPSyntaxError.duplicate }
                     try SIPNameAddress.parseWhole(headers.scanner(e), into: &self.storedFrom)

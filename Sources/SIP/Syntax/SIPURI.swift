@@ -260,7 +260,6 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         uri.passwordPart = .absent
         uri.hostPart = Part(lo: 0, hi: 0)
         uri.port = nil
-        uri.parameters = SIPParameters()
         uri.headersPart = .absent
         uri.opaquePart = .absent
 
@@ -276,6 +275,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
                 uri.parameters = try SIPParameters.parse(
                     &s, nameClass: CharacterClasses.paramChar, valueClass: CharacterClasses.paramChar,
                     allowWhitespace: false, allowQuoted: false)
+            } else {
+                uri.parameters = SIPParameters()
             }
         default:
             let start = s.index
@@ -285,6 +286,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
             }
             guard s.index > start else { throw .expected("URI") }
             uri.opaquePart = Part(start..<s.index)
+            uri.parameters = SIPParameters()
         }
     }
 
@@ -368,6 +370,7 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         }
         if addrSpec {
             if s.peek == ASCII.question { throw .expected("name-addr with <> for a URI with headers") }
+            uri.parameters = SIPParameters()
             return
         }
         uri.parameters = try SIPParameters.parse(

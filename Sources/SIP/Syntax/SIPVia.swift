@@ -57,6 +57,26 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
     }
 
     static func parse(_ s: inout ByteScanner) throws(SIPSyntaxError) -> SIPVia {
+        var via = SIPVia(transport: "UDP", host: "", port: nil, branch: nil)
+        try parse(&s, into: &via)
+        return via
+    }
+
+    /// Parses a Via header value, appending each entry to `result` and
+    /// parsing it in place there.
+    static func parseList(_ scanner: ByteScanner, into result: inout [SIPVia]) throws(SIPSyntaxError) {
+        var s = scanner
+        repeat {
+            s.skipWhitespace()
+            result.append(SIPVia(transport: "UDP", host: "", port: nil, branch: nil))
+            try parse(&s, into: &result[result.count - 1])
+        } while s.consumeSeparator(ASCII.comma)
+        s.skipWhitespace()
+        guard s.atEnd else { throw .trailingCharacters("Via") }
+    }
+
+    /// Parses one Via entry into `via`, every part of it replaced.
+    static func parse(_ s: inout ByteScanner, into via: inout SIPVia) throws(SIPSyntaxError) {
         guard let name = s.token(), s.consumeSeparator(ASCII.slash),
               let version = s.token(), s.consumeSeparator(ASCII.slash),
               let transport = s.token() else { throw .expected("sent-protocol in Via") }
@@ -78,10 +98,11 @@ public struct SIPVia: Hashable, Sendable, CustomStringConvertible {
             guard let p = s.number(maxDigits: 5), p <= 65535 else { throw .expected("port in Via") }
             port = Int(p)
         }
-        let params = try SIPParameters.parseHeaderParameters(&s)
-        var via = SIPVia(transport: s.upperToken(transport), host: host, port: port, branch: nil, parameters: params)
+        via.parameters = try SIPParameters.parseHeaderParameters(&s)
         via.protocolVersion = protocolVersion
-        return via
+        via.transport = s.upperToken(transport)
+        via.host = host
+        via.port = port
     }
 }
 
