@@ -242,13 +242,21 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// written).
     static func parse(_ s: inout ByteScanner, addrSpec: Bool, into uri: inout SIPURI) throws(SIPSyntaxError) {
         let schemeStart = s.index
-        while let b = s.peek, b != ASCII.colon {
-            let ok = (b | 0x20) &- 97 < 26 || (s.index > schemeStart && (CharacterClasses.isDigit(b) || b == 43 || b == 45 || b == 46))
-            guard ok else { throw .expected("URI scheme") }
-            s.index += 1
+        let known: Int
+        if s.end - schemeStart >= 4, s.bytes[schemeStart] | 0x20 == 115, s.bytes[schemeStart + 1] | 0x20 == 105,
+           s.bytes[schemeStart + 2] | 0x20 == 112, s.bytes[schemeStart + 3] == ASCII.colon {
+            // `sip:` in any case, the common scheme.
+            s.index = schemeStart + 4
+            known = 1
+        } else {
+            while let b = s.peek, b != ASCII.colon {
+                let ok = (b | 0x20) &- 97 < 26 || (s.index > schemeStart && (CharacterClasses.isDigit(b) || b == 43 || b == 45 || b == 46))
+                guard ok else { throw .expected("URI scheme") }
+                s.index += 1
+            }
+            guard s.index > schemeStart, s.consume(ASCII.colon) else { throw .expected("URI scheme") }
+            known = knownScheme(s.bytes, schemeStart..<(s.index - 1))
         }
-        guard s.index > schemeStart, s.consume(ASCII.colon) else { throw .expected("URI scheme") }
-        let known = knownScheme(s.bytes, schemeStart..<(s.index - 1))
         switch known {
         case 1: uri.scheme = "sip"
         case 2: uri.scheme = "sips"
