@@ -121,3 +121,54 @@ struct HeaderNameLookupTests {
         #expect(SIPHeaderName.lookup(x, 0..<x.count).spelling == "X-Trace")
     }
 }
+
+@Suite("Header fields as offsets")
+struct HeaderFieldOffsetTests {
+    @Test("Unknown names match in any case, compact forms match their long forms, added fields keep their spelling")
+    func unknownNames() throws {
+        var m = try SIPMessageParser().parse(sip("""
+        OPTIONS sip:a@b SIP/2.0
+        Via: SIP/2.0/UDP h;branch=z9hG4bKx
+        From: <sip:c@d>;tag=1
+        To: <sip:a@b>
+        Call-ID: id1
+        CSeq: 1 OPTIONS
+        X-Trace: one
+        x-trace: two
+        s: hello
+        P-Asserted-Identity: <sip:1@h>
+        Content-Length: 0
+
+
+        """))
+        #expect(m.headers.fieldValues("X-TRACE") == ["one", "two"])
+        #expect(m.headers["subject"] == "hello" && m.headers["S"] == "hello")
+        #expect(m.headers["p-asserted-identity"] == "<sip:1@h>" && !m.headers.contains("x-trac"))
+        m.setHeader("x-trace", "three")
+        #expect(m.headers.fieldValues("X-Trace") == ["three"])
+        m.addHeader("X-Über", "ü")
+        #expect(m.headers["x-Über"] == "ü" && m.headers["x-über"] == nil, "only ASCII letters fold")
+        let text = String(decoding: m.serialized(), as: UTF8.self)
+        #expect(text.contains("\r\nX-Trace: three\r\ns: hello\r\n") && text.contains("\r\nX-Über: ü\r\n"))
+    }
+
+    @Test("Header lines read fast and through the general loop give the same fields")
+    func mixedLines() throws {
+        let m = try SIPMessageParser().parse(sip("""
+        OPTIONS sip:a@b SIP/2.0
+        Via: SIP/2.0/UDP h;branch=z9hG4bKx
+        From: <sip:c@d>;tag=1
+        Subject: one,
+         two
+        To: <sip:a@b>
+        Call-ID: id1
+        CSeq  :  1 OPTIONS\("  ")
+        Content-Length: 0
+
+
+        """))
+        #expect(m.headers.fields.map(\.name.spelling) == ["Via", "From", "Subject", "To", "Call-ID", "CSeq", "Content-Length"])
+        #expect(m.headers["subject"] == "one, two" && m.cseq == SIPCSeq(1, .options) && m.to.uri.user == "a")
+        #expect(String(decoding: m.serialized(), as: UTF8.self).contains("\r\nSubject: one, two\r\nTo: <sip:a@b>\r\nCall-ID: id1\r\nCSeq: 1 OPTIONS\r\n"))
+    }
+}

@@ -108,6 +108,27 @@ public struct SIPHeaders: Sendable, Sequence, Hashable, ExpressibleByDictionaryL
     @inline(__always)
     func matches(_ e: Entry, _ name: SIPHeaderName) -> Bool {
         if e.id != .other || name.id != .other { return e.id == name.id }
+        return otherNameMatches(e, name)
+    }
+
+    /// Two names neither of which is well known: their canonical forms equal.
+    func otherNameMatches(_ e: Entry, _ name: SIPHeaderName) -> Bool {
+        let bytes = e.ownName ? extra : storage
+        let r = e.nameRange
+        if r.count > 1 {
+            // Longer than a compact form: the canonical form is the spelling
+            // with ASCII letters lowered, compared here without a new string.
+            var i = r.lowerBound
+            for c in name.canonical.utf8 {
+                guard i < r.upperBound else { return false }
+                let b = bytes[i]
+                // Beyond ASCII, strings compare as strings.
+                if b >= 0x80 || c >= 0x80 { return self.name(e).canonical == name.canonical }
+                if ASCII.lower(b) != c { return false }
+                i += 1
+            }
+            return i == r.upperBound
+        }
         return self.name(e).canonical == name.canonical
     }
 
