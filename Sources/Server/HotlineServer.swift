@@ -122,7 +122,7 @@ public enum HotlineServer {
         router.get("healthz") { _, _ in "ok\n" }
         router.get("metrics") { request, _ -> Response in
             _ = try authorizeBearer(request, tokens: apiTokens)
-            let text = try await Metrics.render(endpoint)
+            let text = try await Metrics.render(endpoint, center: center)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         addCallRoutes(to: router, store: store, tokens: apiTokens)
@@ -236,9 +236,10 @@ struct SIPService: Service {
 
 /// The Prometheus text exposition of the node's counters.
 enum Metrics {
-    static func render(_ endpoint: SIPEndpoint) async throws -> String {
-        let (stats, registered, transactions) = try await endpoint.eventLoop.submit {
-            (endpoint.statistics, endpoint.registrar.registeredUsers(now: endpoint.now()).count, endpoint.serverTransactionCount)
+    static func render(_ endpoint: SIPEndpoint, center: CallCenter) async throws -> String {
+        let (stats, registered, transactions, calls, active) = try await endpoint.eventLoop.submit {
+            (endpoint.statistics, endpoint.registrar.registeredUsers(now: endpoint.now()).count, endpoint.serverTransactionCount,
+             center.statistics, center.activeCalls)
         }.get()
         return """
         # HELP hotline_sip_requests_received_total SIP requests received.
@@ -259,6 +260,26 @@ enum Metrics {
         # HELP hotline_registered_agents Agent extensions with a live registration.
         # TYPE hotline_registered_agents gauge
         hotline_registered_agents \(registered)
+        # HELP hotline_calls_active Calls in progress.
+        # TYPE hotline_calls_active gauge
+        hotline_calls_active \(active)
+        # HELP hotline_calls_started_total Calls admitted from a trunk.
+        # TYPE hotline_calls_started_total counter
+        hotline_calls_started_total \(calls.callsStarted)
+        # HELP hotline_calls_ended_total Admitted calls that ended.
+        # TYPE hotline_calls_ended_total counter
+        hotline_calls_ended_total \(calls.callsEnded)
+        # HELP hotline_calls_refused_total INVITEs refused before a call started, by reason.
+        # TYPE hotline_calls_refused_total counter
+        hotline_calls_refused_total{reason="allow-list"} \(calls.refusedByAllowList)
+        hotline_calls_refused_total{reason="channel-limit"} \(calls.refusedByChannelLimit)
+        hotline_calls_refused_total{reason="unknown-number"} \(calls.unknownNumber)
+        # HELP hotline_media_ticks_total 20 ms media clock ticks run, all event loops together.
+        # TYPE hotline_media_ticks_total counter
+        hotline_media_ticks_total \(MediaClockStatistics.ticks)
+        # HELP hotline_media_late_ticks_total Media clock ticks that ran more than 20 ms after their deadline (every call on that loop heard a gap).
+        # TYPE hotline_media_late_ticks_total counter
+        hotline_media_late_ticks_total \(MediaClockStatistics.lateTicks)
 
         """
     }

@@ -15,6 +15,19 @@ public enum MediaClock {
     public static func now() -> Duration { offset(of: .now()) }
 }
 
+/// Counters of the media clocks of the whole process, for monitoring: a tick that runs more than
+/// one interval after its deadline delays every call on its loop by that much (a gap over 40 ms
+/// in what they hear).
+public enum MediaClockStatistics {
+    fileprivate static let counters = NIOLockedValueBox<(ticks: Int, late: Int)>((0, 0))
+
+    /// Ticks run so far, on every loop.
+    public static var ticks: Int { counters.withLockedValue { $0.ticks } }
+
+    /// Ticks that started more than 20 ms after their deadline.
+    public static var lateTicks: Int { counters.withLockedValue { $0.late } }
+}
+
 /// Something the per-loop ticker drives every 20 ms.
 protocol MediaTickable: AnyObject {
     /// Position in the ticker's member list, managed by the ticker (-1 when not a member).
@@ -111,7 +124,12 @@ final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         let deadline = NIODeadline.now()
-        if deadline - nextDeadline > Self.interval { lateTicks += 1 }
+        let late = deadline - nextDeadline > Self.interval
+        if late { lateTicks += 1 }
+        MediaClockStatistics.counters.withLockedValue {
+            $0.ticks += 1
+            if late { $0.late += 1 }
+        }
         let now = MediaClock.offset(of: deadline)
         // A member may leave (or others join) while ticking: iterate over a snapshot and skip those that left.
         let snapshot = members
