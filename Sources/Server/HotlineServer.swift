@@ -26,6 +26,8 @@ public struct ServerOptions: Sendable {
     public var rtpPorts: ClosedRange<Int> = RTPPortPool.defaultRange
     /// Record every answered call (stereo WAV under the data directory).
     public var recordCalls = true
+    /// Run the event loops under `SCHED_RR` at this priority (1–99); `nil`: the normal scheduler.
+    public var realtimePriority: Int?
     public init() {}
 
     /// The address peers reach this node at.
@@ -56,6 +58,9 @@ public enum HotlineServer {
     public static func run(configuration: HotlineConfiguration, isDemo: Bool, options: ServerOptions, logger: Logger,
                            reload: (@Sendable () throws(ConfigurationError) -> HotlineConfiguration)? = nil) async throws {
         try FileManager.default.createDirectory(atPath: options.dataDirectory, withIntermediateDirectories: true)
+        if let priority = options.realtimePriority {
+            await RealtimeScheduling.apply(priority: priority, to: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var registrarConfig = Registrar.Configuration(realm: realm(for: configuration, isDemo: isDemo))
         registrarConfig.minExpires = 60

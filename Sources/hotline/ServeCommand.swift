@@ -34,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not record calls.")
     var noRecording = false
 
+    @Option(help: "Run the event loops (SIP and every call's media) under the real-time round-robin scheduler at this priority (1-99), so other programs on the machine cannot delay the 20 ms media clock. Needs root or CAP_SYS_NICE; without it a warning is logged and the loops run as usual.")
+    var realtimePriority: Int?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -54,6 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
         options.dataDirectory = data
         options.advertisedAddress = advertise
         options.recordCalls = !noRecording
+        if let priority = realtimePriority {
+            guard (1...99).contains(priority) else {
+                FileHandle.standardError.write(Data("--realtime-priority: expected 1-99, got \(priority)\n".utf8))
+                throw ExitCode.failure
+            }
+            options.realtimePriority = priority
+        }
         let bounds = rtpPorts.split(separator: "-").compactMap { Int($0) }
         guard bounds.count == 2, bounds[0] >= 1024, bounds[0] + 1 < bounds[1], bounds[1] <= 65535 else {
             FileHandle.standardError.write(Data("--rtp-ports: expected LOW-HIGH within 1024-65535, got \(rtpPorts)\n".utf8))
