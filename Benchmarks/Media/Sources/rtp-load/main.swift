@@ -1,8 +1,7 @@
 // A load test of the media engine (CallMedia) over loopback UDP.
 //
 // For each step (number of calls) it opens N calls, lets a load generator in this process (its own event
-// loop thread, its own sockets, 127.0.0.1 only) send 20 ms G.711 packets to every call for a fixed time, and
-// measures:
+// loop thread, 127.0.0.1 only) send 20 ms G.711 packets to every call for a fixed time, and measures:
 //   - engine CPU: the whole process's CPU time minus the generator's thread and the main thread, per call;
 //   - packets per second through the engine (in + out);
 //   - lateness of the packets the engine sends (prompt frames, or relayed audio), seen by the generator:
@@ -19,6 +18,11 @@
 //   swift run -c release rtp-load [--mode one-leg|bridged] [--calls 100,200,400,800] [--seconds 20]
 //                                 [--engine-threads 2] [--record-dir DIR]
 // Bounded: every step ends after --seconds (plus 2 s of warm-up); recordings are deleted after each step.
+//
+// The generator is one UDP socket, as a carrier's media gateway or sipp's -rtp_echo is: it sends every
+// stream from it (the engine latches each leg to it) in batches (sendmmsg) and reads what comes back in
+// batches (recvmmsg), telling streams apart by the engine port they come from. So it costs far less CPU
+// than the engine it drives, which leaves the two cores to the engine.
 import Foundation
 import Logging
 import Media
@@ -112,7 +116,6 @@ func residentMiB() -> Double {
 
 /// One stream the generator sends (to one leg of a call) and receives back.
 struct GeneratorStream {
-    var socket: RTPSocket
     var destination: SocketAddress
     var sender: RTPStreamSender
     var frames: [[UInt8]]
@@ -133,6 +136,9 @@ struct GeneratorStream {
 final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
     let loop: any EventLoop
     var streams: [GeneratorStream] = []
+    /// The generator's one socket, and each stream by the engine port it sends to and hears from.
+    var channel: (any Channel)?
+    var streamOfEnginePort: [Int: Int] = [:]
     var measuring = false
     var stopped = false
     private var slot = 0
@@ -157,14 +163,19 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
     func handleScheduledCallback(eventLoop: some EventLoop) {
         guard !stopped else { return }
         var i = slot
-        while i < streams.count {
-            let frame = streams[i].frames[streams[i].frameIndex]
-            streams[i].frameIndex = (streams[i].frameIndex + 1) % streams[i].frames.count
-            let packet = streams[i].sender.nextPacket(payload: frame)
-            streams[i].socket.send(packet, to: streams[i].destination)
-            sent += 1
-            if measuring { sentMeasured += 1 }
-            i += 10
+        if let channel {
+            while i < streams.count {
+                let frame = streams[i].frames[streams[i].frameIndex]
+                streams[i].frameIndex = (streams[i].frameIndex + 1) % streams[i].frames.count
+                let packet = streams[i].sender.nextPacket(payload: frame)
+                var buffer = channel.allocator.buffer(capacity: packet.serializedCount)
+                packet.write(to: &buffer)
+                channel.write(AddressedEnvelope(remoteAddress: streams[i].destination, data: buffer), promise: nil)
+                sent += 1
+                if measuring { sentMeasured += 1 }
+                i += 10
+            }
+            channel.flush()
         }
         slot = (slot + 1) % 10
         next = next + .milliseconds(2)
@@ -173,9 +184,11 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
         scheduled = try? loop.assumeIsolated().scheduleCallback(at: next, handler: self)
     }
 
-    /// A datagram back from the engine on stream `index`.
-    func received(_ d: RTPDatagram, stream index: Int) {
-        guard !d.onRTCPPort, d.data.readableBytes >= 12,
+    /// A datagram back from the engine, on the stream of the port it came from.
+    func received(_ data: ByteBuffer, from source: SocketAddress, at arrival: NIODeadline) {
+        guard let port = source.port, let index = streamOfEnginePort[port] else { return }
+        let d = (data: data, arrival: arrival)
+        guard d.data.readableBytes >= 12,
               let b1: UInt8 = d.data.getInteger(at: d.data.readerIndex + 1),
               (b1 & 0x7F) < 72 || (b1 & 0x7F) > 76, // not RTCP
               let seq: UInt16 = d.data.getInteger(at: d.data.readerIndex + 2),
@@ -212,6 +225,35 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
             streams[i].measured = 0
         }
     }
+}
+
+/// Hands the generator's socket's datagrams to the generator.
+final class GeneratorHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let generator: Generator
+    init(generator: Generator) { self.generator = generator }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        generator.received(envelope.data, from: envelope.remoteAddress, at: .now())
+    }
+}
+
+/// Binds the generator's socket on 127.0.0.1: large buffers, batched reads.
+func bindGenerator(_ generator: Generator) throws -> any Channel {
+    let batch = 64
+    let channel = try DatagramBootstrap(group: generator.loop)
+        .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+        .channelOption(.socketOption(.so_sndbuf), value: 8 << 20)
+        .channelOption(.datagramVectorReadMessageCount, value: batch)
+        .channelOption(.maxMessagesPerRead, value: 16)
+        .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: batch * 2048))
+        .channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(GeneratorHandler(generator: generator)) }
+        }
+        .bind(host: "127.0.0.1", port: 0).wait()
+    try generator.loop.submit { generator.channel = channel }.wait()
+    return channel
 }
 
 // MARK: A step
@@ -257,6 +299,8 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
     logger.logLevel = .warning
     let config = CallMediaConfiguration(bindHost: "127.0.0.1", advertisedAddress: "127.0.0.1")
     let generator = Generator(loop: generatorLoop)
+    let generatorChannel = try bindGenerator(generator)
+    let generatorPort = generatorChannel.localAddress!.port!
     let prompt = PromptSource.audio(tone(425, seconds: 3) + [Int16](repeating: 0, count: 8000))
     let callerFrames = frames(tone(300, seconds: 1), codec: .pcmu), agentFrames = frames(tone(500, seconds: 1), codec: .pcma)
     try FileManager.default.createDirectory(atPath: options.recordDir, withIntermediateDirectories: true)
@@ -268,35 +312,25 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
         let loop = engine.next()
         let media = try CallMedia.open(on: loop, ports: enginePool, configuration: config, logger: logger).wait()
         medias.append(media)
-        func stream(_ codec: AudioCodec) throws -> (RTPSocket, Int) {
-            let index = try generatorLoop.submit { generator.streams.count }.wait()
-            let socket = try RTPSocket.bind(on: generatorLoop, host: "127.0.0.1", pool: generatorPool, rtcp: false) { [generator] d in
-                generator.received(d, stream: index)
+        /// A stream from the generator's socket to an engine port.
+        func stream(to enginePort: Int, payloadType: UInt8, frames: [[UInt8]]) throws {
+            try generatorLoop.submit {
+                generator.streamOfEnginePort[enginePort] = generator.streams.count
+                generator.streams.append(GeneratorStream(destination: try! SocketAddress(ipAddress: "127.0.0.1", port: enginePort),
+                                                         sender: RTPStreamSender(payloadType: payloadType), frames: frames))
             }.wait()
-            return (socket, index)
         }
-        let (callerSocket, callerIndex) = try stream(.pcmu)
-        let callerPort = media.callerPort
-        try generatorLoop.submit {
-            generator.streams.append(GeneratorStream(socket: callerSocket, destination: try! SocketAddress(ipAddress: "127.0.0.1", port: callerPort),
-                                                     sender: RTPStreamSender(payloadType: 0), frames: callerFrames))
-        }.wait()
-        precondition(callerIndex == 2 * i || callerIndex == i)
+        try stream(to: media.callerPort, payloadType: 0, frames: callerFrames)
         let path = "\(options.recordDir)/call-\(i).wav"
         try loop.submit {
-            _ = try media.answerCaller(offer: sdp(port: callerSocket.port, codec: "PCMU", pt: 0))
+            _ = try media.answerCaller(offer: sdp(port: generatorPort, codec: "PCMU", pt: 0))
             try media.startRecording(path: path)
             if !bridged { media.play([prompt], bargeIn: false, loop: true) }
         }.wait()
         if bridged {
             let offer = try loop.flatSubmit { media.openAgentLeg() }.wait()
-            let (agentSocket, _) = try stream(.pcma)
-            let agentPort = offer.media[0].port
-            try generatorLoop.submit {
-                generator.streams.append(GeneratorStream(socket: agentSocket, destination: try! SocketAddress(ipAddress: "127.0.0.1", port: agentPort),
-                                                         sender: RTPStreamSender(payloadType: 8), frames: agentFrames))
-            }.wait()
-            try loop.submit { try media.agentAnswered(sdp(port: agentSocket.port, codec: "PCMA", pt: 8)) }.wait()
+            try stream(to: offer.media[0].port, payloadType: 8, frames: agentFrames)
+            try loop.submit { try media.agentAnswered(sdp(port: generatorPort, codec: "PCMA", pt: 8)) }.wait()
         }
     }
     try generatorLoop.submit { generator.start() }.wait()
@@ -338,8 +372,7 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
         let summary = try media.eventLoop.flatSubmit { media.close() }.wait()
         recorded += summary.recordingSeconds ?? 0
     }
-    let sockets = try generatorLoop.submit { generator.streams.map(\.socket) }.wait()
-    for socket in sockets { try socket.close().wait() }
+    try generatorChannel.close().wait()
     try? FileManager.default.removeItem(atPath: options.recordDir)
     return StepResult(calls: n, seconds: wall, engineCPU: engineCPU, generatorCPU: gen, engineIn: g.0, engineOut: g.1,
                       late: g.2, maxLateMs: g.3, meanLateMs: g.4, lost: g.5, rssMiB: peakRSS - rssBefore,
