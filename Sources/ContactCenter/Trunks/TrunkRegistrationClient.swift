@@ -138,7 +138,7 @@ public final class TrunkRegistrationClient: @unchecked Sendable {
             // Refresh ahead of time: at 80 % of the lifetime, at least 5 s before it lapses.
             let refresh = max(1, min(granted * 8 / 10, granted - 5))
             schedule(after: .seconds(refresh))
-        case 401, 407 where !answered:
+        case 401 where !answered, 407 where !answered:
             guard let authorization = digest.answer(response, to: request) else {
                 failed("\(status) with a challenge that cannot be answered", retry: expires > 0)
                 return

@@ -64,4 +64,34 @@ struct TrunkRegistrationTests {
         }
         #expect(bed.timers.delay(of: "trunk-register") == .seconds(30))
     }
+
+    @Test("a carrier that challenges the answered REGISTER again gets no third REGISTER: the registration fails and waits for its retry")
+    func challengedTwice() async throws {
+        let bed = CallTestBed()
+        try await bed.start()
+        defer { Task { await bed.stop() } }
+        let carrier = try await bed.phone()
+        defer { Task { await carrier.stop() } }
+        let registration = TrunkRegistration(registrar: "127.0.0.1:\(carrier.sipPort)", username: "hotline", password: "wrong")
+        let (endpoint, transport, timers, port) = (bed.endpoint!, bed.transport!, bed.timers, bed.sipPort)
+        let client = try await bed.onLoop {
+            try! TrunkRegistrationClient(trunk: "carrier", registration: registration, endpoint: endpoint, contactHost: "127.0.0.1",
+                                         contactPort: port, timers: timers, logger: .init(label: "test")) { transport.udpPeer(to: $0) }
+        }
+        try await bed.onLoop { client.start() }
+        let registers: @Sendable () -> [SIPMessage] = { carrier.messages.filter { $0.isRequest && $0.method == .register } }
+        for round in 1...2 {
+            let request = try await eventuallyValue("REGISTER \(round)") { registers().count == round ? registers().last : nil }
+            #expect(request.headers.fieldValues(.authorization).isEmpty == (round == 1))
+            var challenge = SIPResponseBuilder.response(to: request, status: 401, toTag: "c\(round)")
+            challenge.addHeader(.wwwAuthenticate, #"Digest realm="carrier.example", nonce="n0nce\#(round)", qop="auth", algorithm=MD5"#)
+            carrier.send(challenge, to: bed.sipPort)
+        }
+        try await eventually("failed") {
+            if case .failed(let reason) = try await status(bed, client) { return reason.hasPrefix("401") }
+            return false
+        }
+        #expect(bed.timers.delay(of: "trunk-register") == .seconds(30))
+        #expect(registers().count == 2)
+    }
 }
