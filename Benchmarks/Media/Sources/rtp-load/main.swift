@@ -16,7 +16,7 @@
 //            time, recorded to stereo WAV.
 //
 //   swift run -c release rtp-load [--mode one-leg|bridged] [--calls 100,200,400,800] [--seconds 20]
-//                                 [--engine-threads 2] [--record-dir DIR]
+//                                 [--engine-threads 2] [--record-dir DIR] [--realtime-priority 1-99]
 // Bounded: every step ends after --seconds (plus 2 s of warm-up); recordings are deleted after each step.
 //
 // The generator is one UDP socket, as a carrier's media gateway or sipp's -rtp_echo is: it sends every
@@ -42,6 +42,8 @@ struct Options {
     var seconds = 20
     var warmup = 2
     var engineThreads = 2
+    /// SCHED_RR priority for the engine's loops, as `hotline serve --realtime-priority` gives them.
+    var realtimePriority: Int?
     var recordDir = FileManager.default.temporaryDirectory.appendingPathComponent("rtp-load-\(getpid())").path
 
     init(_ args: [String]) {
@@ -59,6 +61,7 @@ struct Options {
             case "--warmup": warmup = max(0, Int(value()) ?? 2)
             case "--engine-threads": engineThreads = max(1, Int(value()) ?? 2)
             case "--record-dir": recordDir = value()
+            case "--realtime-priority": realtimePriority = Int(value()).map { min(99, max(1, $0)) }
             default: fatalError("unknown option \(args[i]); see the comment at the top of main.swift")
             }
             i += 1
@@ -384,6 +387,16 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let engine = MultiThreadedEventLoopGroup(numberOfThreads: options.engineThreads)
+if let priority = options.realtimePriority {
+    var logger = Logger(label: "rtp-load")
+    logger.logLevel = .notice
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        await RealtimeScheduling.apply(priority: priority, to: engine, logger: logger)
+        done.signal()
+    }
+    done.wait()
+}
 let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let generatorLoop = generatorGroup.next()
 let generatorThread = try generatorLoop.submit { currentThreadID() }.wait()
@@ -391,7 +404,7 @@ let mainThread = currentThreadID()
 let enginePool = RTPPortPool(range: 30000...37999)
 let generatorPool = RTPPortPool(range: 38000...45999)
 
-print("rtp-load: mode \(options.mode), \(options.seconds) s per step after \(options.warmup) s warm-up, engine on \(options.engineThreads) event loop(s), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print("rtp-load: mode \(options.mode), \(options.seconds) s per step after \(options.warmup) s warm-up, engine on \(options.engineThreads) event loop(s)\(options.realtimePriority.map { " under SCHED_RR \($0)" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
 print("calls | engine CPU (% of one core) | per call | generator CPU | packets/s in+out | late >20 ms | max late ms | mean late ms | lost | RSS MiB (per call KiB) | recorded s/call | machine busy (all programs) | load avg")
 for n in options.calls {
     let r = try runStep(calls: n, options: options, engine: engine, generatorLoop: generatorLoop, generatorThread: generatorThread,

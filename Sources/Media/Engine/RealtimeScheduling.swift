@@ -11,10 +11,10 @@ import NIOCore
 /// for a core, so the 20 ms media clock keeps time on a busy machine. Linux still keeps 5% of
 /// each period for ordinary threads (`sched_rt_runtime_us`), so a loop that spins cannot lock the
 /// machine up.
-enum RealtimeScheduling {
-    /// Applies `priority` to every loop of `group`; a loop that cannot get it (no root or
+public enum RealtimeScheduling {
+    /// Applies `priority` (1–99) to every loop of `group`; a loop that cannot get it (no root or
     /// CAP_SYS_NICE) is logged and left as it is.
-    static func apply(priority: Int, to group: any EventLoopGroup, logger: Logger) async {
+    public static func apply(priority: Int, to group: any EventLoopGroup, logger: Logger) async {
         var applied = 0, failed: Int32 = 0
         for loop in group.makeIterator() {
             let result = try? await loop.submit { () -> Int32 in
