@@ -106,6 +106,7 @@ public enum HotlineServer {
                                     prompts: prompts, records: writer, udpPeer: { sip.udpPeer(to: $0) }, logger: logger,
                                     callLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()))
             endpoint.delegate = center
+            center.balanceLoops()
             return center
         }.get()
         let reloader = ConfigurationReloader(center: center, logger: logger, load: reload ?? { configuration })
@@ -242,10 +243,13 @@ struct SIPService: Service {
 /// The Prometheus text exposition of the node's counters.
 enum Metrics {
     static func render(_ endpoint: SIPEndpoint, center: CallCenter) async throws -> String {
-        let (stats, registered, transactions, calls, active) = try await endpoint.eventLoop.submit {
+        let (stats, registered, transactions, calls, active, busy) = try await endpoint.eventLoop.submit {
             (endpoint.statistics, endpoint.registrar.registeredUsers(now: endpoint.now()).count, endpoint.serverTransactionCount,
-             center.statistics, center.activeCalls)
+             center.statistics, center.activeCalls, center.callLoopBusy)
         }.get()
+        let loopLines = busy.enumerated().map { index, value in
+            "hotline_event_loop_busy_ratio{loop=\"\(index)\"} \(value)"
+        }.joined(separator: "\n")
         return """
         # HELP hotline_sip_requests_received_total SIP requests received.
         # TYPE hotline_sip_requests_received_total counter
@@ -285,6 +289,9 @@ enum Metrics {
         # HELP hotline_media_late_ticks_total Media clock ticks that ran more than 20 ms after their deadline (every call on that loop heard a gap).
         # TYPE hotline_media_late_ticks_total counter
         hotline_media_late_ticks_total \(MediaClockStatistics.lateTicks)
+        # HELP hotline_event_loop_busy_ratio Part of the time each call event loop's thread was running at its last measurement (one of them also carries SIP); new calls go mostly to the idler loops.
+        # TYPE hotline_event_loop_busy_ratio gauge
+        \(loopLines)
 
         """
     }

@@ -33,8 +33,10 @@ public struct CallCenterSettings: Sendable {
 /// channel limit), maps the dialled number to a flow, and runs each call as an ``InboundCall``.
 /// Lives on the endpoint's event loop; every method must be called there.
 ///
-/// Each call lives on one of ``callLoops`` (taken in turn), with its media, its timers and its flow,
-/// so calls spread over the cores while SIP stays on the endpoint's loop. A call reaches the
+/// Each call lives on one of ``callLoops``, with its media, its timers and its flow, so calls spread
+/// over the cores while SIP stays on the endpoint's loop. Loops are taken in turn until
+/// ``balanceLoops(every:)`` starts measuring them; from then on the busier loops get fewer new
+/// calls (``CallLoopPlacement``), so the endpoint's loop, which carries all SIP, takes fewer. A call reaches the
 /// endpoint and this center through ``onEndpoint(_:)``, and they reach the call through its loop;
 /// a call on the endpoint's own loop runs both at once.
 public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
@@ -52,9 +54,10 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     let udpPeer: (SocketAddress) -> SIPPeer?
     let logger: Logger
     let now: @Sendable () -> Date
-    /// The loops calls run on, taken in turn.
+    /// The loops calls run on.
     public let callLoops: [any EventLoop]
-    private var nextCallLoop = 0
+    private var placement: CallLoopPlacement
+    private let loopLoad = EventLoopLoadSampler()
 
     /// Calls by their INVITE server transaction.
     private var byTransaction: [TransactionKey: InboundCall] = [:]
@@ -96,7 +99,26 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         self.logger = logger
         self.now = now
         self.callLoops = callLoops.isEmpty ? [endpoint.eventLoop] : callLoops
+        self.placement = CallLoopPlacement(loops: self.callLoops.count)
     }
+
+    /// Measures how busy each call loop is every `interval` and places new calls by it.
+    public func balanceLoops(every interval: TimeAmount = .milliseconds(250)) {
+        guard callLoops.count > 1 else { return }
+        loopLoad.start(loops: callLoops, every: interval) { [weak self] index, busy in
+            guard let center = self else { return }
+            center.onEndpoint { center.placement.update(loop: index, busy: busy) }
+        }
+    }
+
+    /// Stops the measuring ``balanceLoops(every:)`` started.
+    public func stopBalancingLoops() {
+        loopLoad.stop()
+    }
+
+    /// How busy each call loop was at its last measurement (0…1), in the order of ``callLoops``;
+    /// zeros until ``balanceLoops(every:)``.
+    public var callLoopBusy: [Double] { placement.busy }
 
     /// Runs `body` on the endpoint's loop: at once when already there, otherwise queued in order.
     func onEndpoint(_ body: @escaping @Sendable () -> Void) {
@@ -213,8 +235,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         }
         channelsInUse[trunk.name, default: 0] += 1
         statistics.callsStarted += 1
-        let loop = callLoops[nextCallLoop % callLoops.count]
-        nextCallLoop &+= 1
+        let loop = callLoops[placement.next()]
         let call = InboundCall(center: self, loop: loop, invite: request, transaction: transaction, peer: peer, trunk: trunk,
                                dialled: dialled, destination: destination, configuration: configuration)
         byTransaction[transaction] = call
