@@ -82,7 +82,9 @@ public enum HotlineServer {
         let persistence = RegistrationPersistence(endpoint: endpoint, dataDirectory: options.dataDirectory, logger: logger)
         try await persistence.load()
 
-        let writer = CallRecordWriter(store: store, inspections: store, logger: logger)
+        // Writes at most 100 times a second: a record waits at most 10 ms more for its flush, and a
+        // busy node flushes once for many calls.
+        let writer = CallRecordWriter(store: store, inspections: store, spacing: .milliseconds(10), logger: logger)
         var qualityBase = QualityWorker.Settings()
         if let workers = configuration.quality.workers { qualityBase.concurrency = workers }
         qualityBase.rulesFile = configuration.quality.rulesFile

@@ -7,7 +7,9 @@ import Storage
 /// call's in-progress row is always written before its final row. Records that queue up while
 /// a write is on its way go together in the next one (one disk flush for many calls), so a
 /// busy node is not held to the disk's flushes per second; a call that started and ended
-/// between two writes gets only its final row. ``run()`` writes until ``finish()``
+/// between two writes gets only its final row. With a `spacing`, writes start at least that far
+/// apart while records keep coming (a record that finds the writer idle is still written at
+/// once), so a busy node flushes the disk fewer times for the same records. ``run()`` writes until ``finish()``
 /// and then drains what is queued, so a graceful stop loses no finished call.
 /// With an inspection queue, an answered call's recording is enqueued for quality inspection
 /// once its final row is written (a stop between the two is caught up by the worker's start).
@@ -29,10 +31,19 @@ public final class CallRecordWriter: Sendable {
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
     private let logger: Logger
+    /// The least time from the start of one write to the start of the next.
+    public let spacing: Duration
+    private let pause: @Sendable (Duration) async -> Void
 
-    public init(store: any CallStore, inspections: (any InspectionQueue)? = nil, logger: Logger) {
+    /// - Parameters:
+    ///   - spacing: the least time from the start of one write to the start of the next.
+    ///   - pause: waits out what is left of `spacing` after a write (injected by tests).
+    public init(store: any CallStore, inspections: (any InspectionQueue)? = nil, spacing: Duration = .zero,
+                pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }, logger: Logger) {
         self.store = store
         self.inspections = inspections
+        self.spacing = spacing
+        self.pause = pause
         self.logger = logger
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -80,7 +91,13 @@ public final class CallRecordWriter: Sendable {
             }
             if !started.isEmpty || !ended.isEmpty {
                 let open = Self.stillOpen(started, ended: ended)
+                let began = ContinuousClock.now
                 await write(started: open, ended: ended, superseded: started.count - open.count)
+                let left = spacing - (ContinuousClock.now - began)
+                if left > .zero, !finished {
+                    // Records that come meanwhile wait for the next write, together.
+                    await pause(left)
+                }
                 continue
             }
             if finished { return }

@@ -67,6 +67,47 @@ struct CallRecordWriterTests {
         #expect(try await sqlite.call(id: long.id)?.disposition == .inProgress)
         try await sqlite.shutdown()
     }
+
+    @Test("with a spacing, records that come while the writer waits it out go in one write")
+    func spacing() async throws {
+        let folder = NSTemporaryDirectory() + "hotline-writer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let sqlite = try await SQLStore.sqlite(path: folder + "/calls.sqlite", logger: Logger(label: "test"))
+        try await sqlite.migrate()
+        let store = CountingStore(base: sqlite)
+        let (paused, pausedContinuation) = AsyncStream.makeStream(of: Duration.self)
+        let (gate, gateContinuation) = AsyncStream.makeStream(of: Void.self)
+        let writer = CallRecordWriter(store: store, spacing: .seconds(3600), pause: { left in
+            pausedContinuation.yield(left)
+            var opened = gate.makeAsyncIterator()
+            _ = await opened.next()
+        }, logger: Logger(label: "test"))
+        let running = Task { await writer.run() }
+        var pauses = paused.makeAsyncIterator()
+        let start = Date(timeIntervalSince1970: 1_796_000_000)
+        func ended(_ id: String) -> CallRecord {
+            var record = CallRecord(sipCallID: id, startedAt: start, caller: "13900001000", dialled: "959999")
+            record.disposition = .answered
+            record.endedAt = start.addingTimeInterval(5)
+            return record
+        }
+        writer.ended(ended("a"))
+        // Written at once (the writer was idle), then the writer waits out the rest of the hour.
+        let left = await pauses.next()
+        #expect(left.map { $0 > .seconds(3590) && $0 <= .seconds(3600) } == true)
+        #expect(store.writes.withLockedValue { $0 } == [[], ["a"]])
+        for id in ["b", "c", "d"] { writer.ended(ended(id)) }
+        gateContinuation.yield()
+        _ = await pauses.next()
+        #expect(store.writes.withLockedValue { $0 } == [[], ["a"], [], ["b", "c", "d"]])
+        writer.finish()
+        gateContinuation.yield()
+        await running.value
+        #expect(writer.statistics.batches == 2)
+        #expect(writer.statistics.written == 4)
+        try await sqlite.shutdown()
+    }
 }
 
 /// Forwards to a store and notes the Call-IDs of each batch: in-progress rows, then final rows.
