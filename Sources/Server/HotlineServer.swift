@@ -101,7 +101,8 @@ public enum HotlineServer {
             sipHost: advertised, sipPort: options.sipPort, media: media,
             recordingsDirectory: options.recordCalls ? options.dataDirectory + "/recordings" : nil,
             speechCacheDirectory: options.dataDirectory + "/speech")
-        let ports = RTPPortPool(range: options.rtpPorts)
+        // Sockets of ended calls stay bound for half a second, then serve new calls on their loop.
+        let ports = RTPPortPool(range: options.rtpPorts, shelf: RTPSocketShelf())
         let prompts = PromptResolver(cacheDirectory: settings.speechCacheDirectory)
         let center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings, ports: ports,
@@ -291,6 +292,12 @@ enum Metrics {
         # HELP hotline_media_late_ticks_total Media clock ticks that ran more than 20 ms after their deadline (every call on that loop heard a gap).
         # TYPE hotline_media_late_ticks_total counter
         hotline_media_late_ticks_total \(MediaClockStatistics.lateTicks)
+        # HELP hotline_rtp_ports_in_use RTP ports bound, by calls or resting between calls.
+        # TYPE hotline_rtp_ports_in_use gauge
+        hotline_rtp_ports_in_use \(center.ports.inUse)
+        # HELP hotline_rtp_sockets_resting Sockets of ended calls kept bound for the next calls on their loop.
+        # TYPE hotline_rtp_sockets_resting gauge
+        hotline_rtp_sockets_resting \(center.ports.shelf?.count ?? 0)
         # HELP hotline_event_loop_busy_ratio Part of the time each call event loop's thread was running at its last measurement (one of them also carries SIP); new calls go mostly to the idler loops.
         # TYPE hotline_event_loop_busy_ratio gauge
         \(loopLines)

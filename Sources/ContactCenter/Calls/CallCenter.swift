@@ -45,7 +45,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// The configuration new calls use; calls in progress keep the one they started with.
     public private(set) var configuration: HotlineConfiguration
     public let settings: CallCenterSettings
-    let ports: RTPPortPool
+    public let ports: RTPPortPool
     let prompts: PromptResolver
     let timers: any CallTimerDriver
     let webhooks: any WebhookClient

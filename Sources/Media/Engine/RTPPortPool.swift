@@ -29,10 +29,14 @@ public final class RTPPortPool: Sendable {
     /// How many RTP ports the pool holds.
     public let capacity: Int
     private let state: NIOLockedValueBox<State>
+    /// Where sockets bound from this pool rest between calls, if anywhere (``RTPSocketShelf``).
+    public let shelf: RTPSocketShelf?
 
     /// A pool of the even ports `p` in `range` whose RTCP port `p + 1` is also in `range`.
+    /// With a `shelf`, sockets bound from the pool are kept open between calls for reuse.
     /// - Precondition: the range holds at least one such pair, within 1...65535.
-    public init(range: ClosedRange<Int> = RTPPortPool.defaultRange) {
+    public init(range: ClosedRange<Int> = RTPPortPool.defaultRange, shelf: RTPSocketShelf? = nil) {
+        self.shelf = shelf
         precondition(range.lowerBound >= 1 && range.upperBound <= 65535, "RTP port range \(range) is outside 1...65535")
         let first = range.lowerBound + (range.lowerBound & 1)
         let ports = Array(stride(from: first, to: range.upperBound, by: 2))

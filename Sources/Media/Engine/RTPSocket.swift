@@ -57,14 +57,45 @@ public final class RTPSocket: Sendable {
     public let port: Int
     /// The pool the port came from, to give it back on close.
     private let pool: RTPPortPool?
+    /// The host bound to.
+    private let host: String
+    /// Where the channels hand their datagrams.
+    private let target: DatagramSink
     private let closePromise: NIOLockedValueBox<EventLoopPromise<Void>?> = NIOLockedValueBox(nil)
 
-    private init(eventLoop: any EventLoop, channel: any Channel, rtcpChannel: (any Channel)?, port: Int, pool: RTPPortPool?) {
-        self.eventLoop = eventLoop
-        self.channel = channel
-        self.rtcpChannel = rtcpChannel
-        self.port = port
-        self.pool = pool
+    private init(_ parts: Parts) {
+        self.eventLoop = parts.eventLoop
+        self.channel = parts.channel
+        self.rtcpChannel = parts.rtcpChannel
+        self.port = parts.port
+        self.pool = parts.pool
+        self.host = parts.host
+        self.target = parts.target
+    }
+
+    /// The bound channels, without the socket's close state: what ``RTPSocketShelf`` keeps
+    /// between calls.
+    struct Parts: Sendable {
+        var eventLoop: any EventLoop
+        var channel: any Channel
+        var rtcpChannel: (any Channel)?
+        var port: Int
+        var pool: RTPPortPool?
+        var host: String
+        var target: DatagramSink
+
+        /// Closes the channels, then gives the port back to its pool.
+        @discardableResult
+        func close() -> EventLoopFuture<Void> {
+            let closes = [channel.close()] + (rtcpChannel.map { [$0.close()] } ?? [])
+            return EventLoopFuture.whenAllComplete(closes, on: eventLoop).map { [pool, port] _ in
+                pool?.release(port)
+            }
+        }
+    }
+
+    private var parts: Parts {
+        Parts(eventLoop: eventLoop, channel: channel, rtcpChannel: rtcpChannel, port: port, pool: pool, host: host, target: target)
     }
 
     /// The RTP socket's local address.
@@ -85,6 +116,13 @@ public final class RTPSocket: Sendable {
         @Sendable func attempt(_ n: Int, lastError: String) -> EventLoopFuture<RTPSocket> {
             guard n < maxAttempts else {
                 return eventLoop.makeFailedFuture(RTPSocketError.bindFailed(attempts: n, lastError: lastError))
+            }
+            if n == 0, let parts = pool.shelf?.take(on: eventLoop, host: host, rtcp: rtcp) {
+                let reuse = { @Sendable () -> RTPSocket in
+                    parts.target.onDatagram = onDatagram
+                    return RTPSocket(parts)
+                }
+                return eventLoop.inEventLoop ? eventLoop.makeSucceededFuture(reuse()) : eventLoop.submit(reuse)
             }
             guard let port = pool.acquire() else { return eventLoop.makeFailedFuture(RTPSocketError.noFreePort) }
             return bindPair(on: eventLoop, host: host, port: port, rtcp: rtcp, pool: pool, onDatagram: onDatagram)
@@ -108,16 +146,19 @@ public final class RTPSocket: Sendable {
         } catch {
             return eventLoop.makeFailedFuture(RTPSocketError.invalidBindHost(host))
         }
-        let rtpChannel = bindChannel(on: eventLoop, to: rtpAddress, isRTCP: false, onDatagram: onDatagram)
+        let target = DatagramSink(onDatagram)
+        let rtpChannel = bindChannel(on: eventLoop, to: rtpAddress, isRTCP: false, target: target)
         guard let rtcpAddress else {
             return rtpChannel.map { channel in
-                RTPSocket(eventLoop: eventLoop, channel: channel, rtcpChannel: nil, port: channel.localAddress?.port ?? port, pool: pool)
+                RTPSocket(Parts(eventLoop: eventLoop, channel: channel, rtcpChannel: nil, port: channel.localAddress?.port ?? port,
+                                pool: pool, host: host, target: target))
             }
         }
         return rtpChannel.flatMap { channel in
-            bindChannel(on: eventLoop, to: rtcpAddress, isRTCP: true, onDatagram: onDatagram)
+            bindChannel(on: eventLoop, to: rtcpAddress, isRTCP: true, target: target)
                 .map { rtcpChannel in
-                    RTPSocket(eventLoop: eventLoop, channel: channel, rtcpChannel: rtcpChannel, port: port, pool: pool)
+                    RTPSocket(Parts(eventLoop: eventLoop, channel: channel, rtcpChannel: rtcpChannel, port: port, pool: pool,
+                                    host: host, target: target))
                 }
                 .flatMapError { error in
                     // The RTP port bound but its RTCP port did not: close the first before trying elsewhere.
@@ -127,14 +168,14 @@ public final class RTPSocket: Sendable {
     }
 
     private static func bindChannel(on eventLoop: any EventLoop, to address: SocketAddress, isRTCP: Bool,
-                                    onDatagram: @escaping @Sendable (RTPDatagram) -> Void) -> EventLoopFuture<any Channel> {
+                                    target: DatagramSink) -> EventLoopFuture<any Channel> {
         DatagramBootstrap(group: eventLoop)
             // No SO_REUSEADDR: for UDP on Linux it would let two calls share a port.
             .channelOption(.maxMessagesPerRead, value: 8)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, onDatagram: onDatagram))
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, target: target))
                 }
             }
             .bind(to: address)
@@ -163,8 +204,9 @@ public final class RTPSocket: Sendable {
         ch.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ch.allocator.buffer(bytes: bytes)), promise: nil)
     }
 
-    /// Closes the socket(s) and, once they are closed, gives the port back to its pool. Idempotent: later calls
-    /// return the same future.
+    /// Closes the socket(s) and, once they are closed, gives the port back to its pool; with a pool that has a
+    /// shelf, the socket rests there instead, bound, for a later call (``RTPSocketShelf``), and datagrams
+    /// that still come are dropped. Idempotent: later calls return the same future.
     @discardableResult
     public func close() -> EventLoopFuture<Void> {
         let (promise, first): (EventLoopPromise<Void>, Bool) = closePromise.withLockedValue { stored in
@@ -174,12 +216,31 @@ public final class RTPSocket: Sendable {
             return (promise, true)
         }
         guard first else { return promise.futureResult }
-        let closes = [channel.close()] + (rtcpChannel.map { [$0.close()] } ?? [])
-        EventLoopFuture.whenAllComplete(closes, on: eventLoop).whenComplete { [pool, port] _ in
-            pool?.release(port)
-            promise.succeed(())
+        let parts = self.parts
+        if let shelf = pool?.shelf, shelf.policy.capacity > 0 {
+            let rest = { @Sendable in
+                parts.target.onDatagram = nil
+                if shelf.put(parts) {
+                    promise.succeed(())
+                } else {
+                    parts.close().cascade(to: promise)
+                }
+            }
+            if eventLoop.inEventLoop { rest() } else { eventLoop.execute(rest) }
+        } else {
+            parts.close().cascade(to: promise)
         }
         return promise.futureResult
+    }
+}
+
+/// Where a socket's datagrams go: the closure of the call that holds the socket, or nowhere while the
+/// socket rests on a shelf. Read and changed on the socket's loop only.
+final class DatagramSink: @unchecked Sendable {
+    var onDatagram: (@Sendable (RTPDatagram) -> Void)?
+
+    init(_ onDatagram: @escaping @Sendable (RTPDatagram) -> Void) {
+        self.onDatagram = onDatagram
     }
 }
 
@@ -188,14 +249,15 @@ private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let isRTCP: Bool
-    private let onDatagram: @Sendable (RTPDatagram) -> Void
+    private let target: DatagramSink
 
-    init(isRTCP: Bool, onDatagram: @escaping @Sendable (RTPDatagram) -> Void) {
+    init(isRTCP: Bool, target: DatagramSink) {
         self.isRTCP = isRTCP
-        self.onDatagram = onDatagram
+        self.target = target
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let onDatagram = target.onDatagram else { return }
         let envelope = unwrapInboundIn(data)
         onDatagram(RTPDatagram(data: envelope.data, source: envelope.remoteAddress, arrival: .now(), onRTCPPort: isRTCP))
     }
