@@ -86,7 +86,7 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var cost: Double
 
     public init(
-        id: UUID = UUID(), sipCallID: String, startedAt: Date, answeredAt: Date? = nil, endedAt: Date? = nil,
+        id: UUID = .random(), sipCallID: String, startedAt: Date, answeredAt: Date? = nil, endedAt: Date? = nil,
         caller: String, callerDomain: String? = nil, dialled: String, trunk: String? = nil,
         disposition: CallDisposition = .inProgress, steps: [String] = [], digits: String = "",
         variables: [String: String] = [:], queue: String? = nil, agent: String? = nil, waitSeconds: Double? = nil,
@@ -223,5 +223,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .corruptRow(let detail): "unreadable row: \(detail)"
         case .invalidURL(let detail): "invalid database URL: \(detail)"
         }
+    }
+}
+
+extension UUID {
+    /// A random (version 4) UUID from the system's random generator (`getrandom`), without the
+    /// file opened and read on every call by `UUID()` on Linux: one per call, on the SIP loop.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var high = generator.next() as UInt64, low = generator.next() as UInt64
+        high = (high & ~0xF000) | 0x4000 // version 4 in the high nibble of byte 6
+        low = (low & ~(0xC0 << 56)) | (0x80 << 56) // variant 10 in byte 8
+        let bytes = withUnsafeBytes(of: high.bigEndian) { Array($0) } + withUnsafeBytes(of: low.bigEndian) { Array($0) }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }

@@ -531,7 +531,7 @@ final class InboundCall: @unchecked Sendable {
         let invite = SIPMessage(
             startLine: .request(method: .invite, uri: target), via: [via()],
             from: SIPNameAddress(displayName: "\"\(record.dialled)\"", uri: callerURI, parameters: fromParameters),
-            to: to, callID: UUID().uuidString.lowercased() + "@" + center.settings.sipHost, cseq: SIPCSeq(1, .invite),
+            to: to, callID: UUID.random().uuidString.lowercased() + "@" + center.settings.sipHost, cseq: SIPCSeq(1, .invite),
             maxForwards: 70, contacts: [contact()], extraHeaders: headers, body: Array(offer.serialized().utf8))
         agent?.ringing = candidate
         agent?.digest = candidate.credentials

@@ -250,6 +250,11 @@ public struct SessionDescription: Sendable, Hashable {
 
     /// Parses an SDP body. Accepts CRLF or LF line ends; unknown line types are ignored.
     public init(parsing text: String) throws(SDPError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    /// Parses the UTF-8 bytes of an SDP body.
+    public init(parsing bytes: [UInt8]) throws(SDPError) {
         var origin: SDPOrigin?
         var sessionName: String?
         var timing: String?
@@ -259,21 +264,25 @@ public struct SessionDescription: Sendable, Hashable {
         var media: [MediaDescription] = []
         var sawVersion = false
 
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        // Lines end in LF or CRLF; each is read from the bytes, so only values become strings.
         var lineNumber = 0
-        for raw in lines {
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            var lineEnd = newline
+            if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            let start = lineStart
+            lineStart = newline + 1
             lineNumber += 1
-            var line = Substring(raw)
-            if line.last == "\r" { line = line.dropLast() }
-            if line.isEmpty { continue }
-            let bytes = Array(line.utf8)
-            guard bytes.count >= 2, bytes[1] == UInt8(ascii: "="),
-                  (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0]) else {
-                throw .malformedLine(line: lineNumber, text: String(line), reason: "expected '<letter>=<value>'")
+            if lineEnd == start { continue }
+            let lineText = { String(decoding: bytes[start..<lineEnd], as: UTF8.self) }
+            guard lineEnd - start >= 2, bytes[start + 1] == UInt8(ascii: "="),
+                  (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[start]) else {
+                throw .malformedLine(line: lineNumber, text: lineText(), reason: "expected '<letter>=<value>'")
             }
-            let type = Character(UnicodeScalar(bytes[0]))
-            let value = String(line.dropFirst(2))
-            func fail(_ reason: String) -> SDPError { .malformedLine(line: lineNumber, text: String(line), reason: reason) }
+            let type = Character(UnicodeScalar(bytes[start]))
+            let value = String(decoding: bytes[(start + 2)..<lineEnd], as: UTF8.self)
+            func fail(_ reason: String) -> SDPError { .malformedLine(line: lineNumber, text: lineText(), reason: reason) }
             if !sawVersion {
                 guard type == "v" else { throw .missingLine("v") }
                 guard value.trimmingSpaces == "0" else { throw .unsupportedVersion(value) }
@@ -325,11 +334,6 @@ public struct SessionDescription: Sendable, Hashable {
         }
     }
 
-    /// Parses the UTF-8 bytes of an SDP body.
-    public init(parsing bytes: [UInt8]) throws(SDPError) {
-        try self.init(parsing: String(decoding: bytes, as: UTF8.self))
-    }
-
     private static func parseConnection(_ value: String, fail: (String) -> SDPError) throws(SDPError) -> SDPConnection {
         let f = value.split(separator: " ", omittingEmptySubsequences: true)
         guard f.count == 3 else { throw fail("c= needs 3 fields") }
@@ -343,7 +347,7 @@ public struct SessionDescription: Sendable, Hashable {
         guard !host.isEmpty else { throw fail("empty address") }
         switch addressType {
         case .ipv4:
-            if host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            if host.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }) {
                 let octets = host.split(separator: ".", omittingEmptySubsequences: false)
                 guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { throw fail("bad IPv4 address") }
             } else if host.contains(":") {
@@ -377,6 +381,9 @@ public struct SessionDescription: Sendable, Hashable {
 
 extension StringProtocol {
     var trimmingSpaces: String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let whole = String(self)
+        guard let first = whole.utf8.first, let last = whole.utf8.last, isSpace(first) || isSpace(last) else { return whole }
+        return String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }
