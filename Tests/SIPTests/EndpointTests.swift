@@ -84,6 +84,20 @@ func options(branch: String, transport: String = "UDP") -> [UInt8] {
 
 @Suite("Endpoint over loopback sockets")
 struct EndpointTests {
+    @Test("The UDP socket asks for a 4 MB receive buffer and gets what the kernel allows")
+    func udpReceiveBuffer() async throws {
+        let server = try await LoopbackServer()
+        let granted = try await server.service.udpChannels[0].getOption(.socketOption(.so_rcvbuf)).get()
+        // Linux doubles what is asked for (its bookkeeping) and caps the request at rmem_max.
+        let limit = (try? String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if let limit {
+            #expect(Int(granted) == 2 * min(4 << 20, limit))
+        }
+        #expect(granted > 212_992)
+        await server.stop()
+    }
+
     @Test("OPTIONS over UDP gets 200 with Allow, at the source address, with received/rport")
     func optionsUDP() async throws {
         let server = try await LoopbackServer()

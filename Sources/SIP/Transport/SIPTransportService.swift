@@ -22,6 +22,11 @@ public final class SIPTransportService: Service, @unchecked Sendable {
         /// Concurrent TCP connections allowed from one address.
         public var maxConnectionsPerAddress = 32
         public var maxMessageSize = 65_535
+        /// The UDP socket's receive buffer (SO_RCVBUF; the kernel caps it at
+        /// `net.core.rmem_max`). Linux's default of about 200 KB holds only some 90 datagrams, so
+        /// a loop that stalls for 15 ms at 2,000 calls a second would drop ACKs and BYEs and start
+        /// a storm of retransmissions; 4 MB rides out such a stall.
+        public var udpReceiveBufferSize = 4 << 20
         public init() {}
     }
 
@@ -29,7 +34,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
     public let endpoint: SIPEndpoint
     private let logger: Logger
     private var channels: [Channel] = []
-    private var udpChannels: [Channel] = []
+    private(set) var udpChannels: [Channel] = []
     private var connectionsPerAddress: [String: Int] = [:]
 
     public init(configuration: Configuration, endpoint: SIPEndpoint, logger: Logger) {
@@ -49,6 +54,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
                 let channel = try await DatagramBootstrap(group: loop)
                     .channelOption(.socketOption(.so_reuseaddr), value: 1)
                     .channelOption(.maxMessagesPerRead, value: 16)
+                    .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(configuration.udpReceiveBufferSize))
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.maxMessageSize + 1))
                     .channelInitializer { [endpoint] channel in
                         channel.eventLoop.makeCompletedFuture {
