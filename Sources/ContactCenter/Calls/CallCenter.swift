@@ -135,8 +135,11 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         if first { eventLoop.execute { [self] in drainOutbox() } }
     }
 
-    /// Runs what the call loops queued for the endpoint, in order, until none is left.
+    /// Runs what the call loops queued for the endpoint, in order, until none is left. What the
+    /// batch sends goes out with one flush per socket (one `sendmmsg` for many calls' messages).
     private func drainOutbox() {
+        endpoint.beginBatch()
+        defer { endpoint.endBatch() }
         while true {
             let batch = outbox.withLockedValue { queued in
                 defer { queued.removeAll(keepingCapacity: true) }
