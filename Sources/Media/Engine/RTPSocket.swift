@@ -217,7 +217,7 @@ public final class RTPSocket: Sendable {
         }
         guard first else { return promise.futureResult }
         let parts = self.parts
-        if let shelf = pool?.shelf, shelf.policy.capacity > 0 {
+        if let shelf = pool?.shelf {
             let rest = { @Sendable in
                 parts.target.onDatagram = nil
                 if shelf.put(parts) {

@@ -41,6 +41,15 @@ public final class RTPSocketShelf: Sendable {
         var entries = CircularBuffer<Entry>()
         /// Whether a sweep is scheduled on the loop.
         var sweeping = false
+
+        /// Takes out, oldest first, what is beyond `capacity` or unused for longer than `maximumIdle` at `time`.
+        func removeExcess(capacity: Int, maximumIdle: TimeAmount, at time: NIODeadline) -> [Entry] {
+            var removed: [Entry] = []
+            while let first = entries.first, entries.count > capacity || time - first.since > maximumIdle {
+                removed.append(entries.removeFirst())
+            }
+            return removed
+        }
     }
 
     public let policy: Policy
@@ -63,9 +72,7 @@ public final class RTPSocketShelf: Sendable {
         var stale: [Entry] = []
         let found: Entry? = shelves.withLockedValue { shelves in
             guard let shelf = shelves[ObjectIdentifier(loop)] else { return nil }
-            while let first = shelf.entries.first, time - first.since > policy.maximumIdle {
-                stale.append(shelf.entries.removeFirst())
-            }
+            stale = shelf.removeExcess(capacity: .max, maximumIdle: policy.maximumIdle, at: time)
             guard let first = shelf.entries.first, time - first.since >= policy.quarantine,
                   first.socket.host == host, (first.socket.rtcpChannel != nil) == rtcp else { return nil }
             return shelf.entries.removeFirst()
@@ -83,11 +90,7 @@ public final class RTPSocketShelf: Sendable {
             let shelf = shelves[key] ?? Rest()
             shelves[key] = shelf
             shelf.entries.append(Entry(socket: socket, since: time))
-            var evicted: [Entry] = []
-            while shelf.entries.count > policy.capacity
-                    || (shelf.entries.first.map { time - $0.since > policy.maximumIdle } ?? false) {
-                evicted.append(shelf.entries.removeFirst())
-            }
+            let evicted = shelf.removeExcess(capacity: policy.capacity, maximumIdle: policy.maximumIdle, at: time)
             defer { shelf.sweeping = true }
             return (evicted, !shelf.sweeping)
         }
@@ -100,13 +103,7 @@ public final class RTPSocketShelf: Sendable {
     public func sweep() {
         let time = now()
         let stale: [Entry] = shelves.withLockedValue { shelves in
-            var stale: [Entry] = []
-            for shelf in shelves.values {
-                while let first = shelf.entries.first, time - first.since > policy.maximumIdle {
-                    stale.append(shelf.entries.removeFirst())
-                }
-            }
-            return stale
+            shelves.values.flatMap { $0.removeExcess(capacity: .max, maximumIdle: policy.maximumIdle, at: time) }
         }
         for entry in stale { entry.socket.close() }
     }
