@@ -127,4 +127,44 @@ import Testing
         #expect(pool.inUse == 0)
         #expect(!a.channel.isActive)
     }
+
+    /// RTP sent on the socket's loop goes straight out on its descriptor; a handle that was closed sends
+    /// nothing, even though its socket lives on for the next call.
+    @Test func sendsOnTheLoopGoStraightOutAndAClosedHandleSendsNothing() async throws {
+        let clock = Clock()
+        let shelf = RTPSocketShelf(policy: .init(capacity: 4, quarantine: .seconds(1)), now: { clock.now })
+        let pool = RTPPortPool(range: testPortRange(43), shelf: shelf)
+        let heard = Inbox()
+        let peer = try await within(.seconds(5), "peer", RTPSocket.bind(on: loop, host: "127.0.0.1", port: 0) { heard.received($0) })
+        let peerAddress = try SocketAddress(ipAddress: "127.0.0.1", port: peer.port)
+        func packet(_ sequence: UInt16) -> RTPPacket {
+            RTPPacket(payloadType: 0, marker: sequence == 1, sequenceNumber: sequence, timestamp: UInt32(sequence) * 160,
+                      ssrc: 0xDEAD_BEEF, payload: [UInt8](repeating: UInt8(sequence), count: 160))
+        }
+
+        let a = try await bind(pool, Inbox())
+        var next = heard.next(on: loop)
+        try await loop.submit { a.send(packet(1), to: peerAddress) }.get()
+        let first = try await within(.seconds(5), "first", next)
+        #expect(Array(first.data.readableBytesView) == packet(1).serialized())
+        #expect(first.source.port == a.port)
+
+        try await within(.seconds(5), "close", a.close())
+        clock.advance(.seconds(1))
+        let c = try await bind(pool, Inbox())
+        #expect(c.port == a.port)
+        // Both from the same descriptor, in order: had the old handle sent, its packet would come first.
+        next = heard.next(on: loop)
+        try await loop.submit {
+            a.send(packet(2), to: peerAddress)
+            c.send(packet(3), to: peerAddress)
+        }.get()
+        let third = try await within(.seconds(5), "third", next)
+        #expect(try RTPPacket(parsing: third.data).sequenceNumber == 3)
+
+        for socket in [c, peer] { try await within(.seconds(5), "close", socket.close()) }
+        try await within(.seconds(5), "close all", shelf.closeAll()!)
+        #expect(heard.count == 2)
+        #expect(pool.inUse == 0)
+    }
 }

@@ -19,6 +19,16 @@ import Testing
         #expect(Array(buffer.readableBytesView) == bytes)
         let plain = RTPPacket(payloadType: 0, sequenceNumber: 1, timestamp: 160, ssrc: 9, payload: [0xFF, 0x7F])
         #expect(plain.serialized() == [0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0, 0, 0, 9, 0xFF, 0x7F])
+        // Written into raw memory (the direct send path), byte for byte the same, extension padding included.
+        let unaligned = RTPPacket(payloadType: 0, sequenceNumber: 2, timestamp: 320, ssrc: 9, csrcs: [7],
+                                  headerExtension: RTPHeaderExtension(profile: 1, data: [9, 9, 9, 9, 9]), payload: [1])
+        for packet in [sample, plain, unaligned] {
+            let raw = [UInt8](unsafeUninitializedCapacity: packet.serializedCount + 8) { memory, count in
+                memory.initialize(repeating: 0xAA)
+                count = packet.write(to: UnsafeMutableRawBufferPointer(memory))
+            }
+            #expect(raw == packet.serialized())
+        }
     }
 
     @Test func paddingIsRemoved() throws {

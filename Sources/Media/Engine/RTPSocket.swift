@@ -62,6 +62,8 @@ public final class RTPSocket: Sendable {
     /// Where the channels hand their datagrams.
     private let target: DatagramSink
     private let closePromise: NIOLockedValueBox<EventLoopPromise<Void>?> = NIOLockedValueBox(nil)
+    /// Whether this handle may still send straight on the descriptor; cleared on the loop when it is closed.
+    private let handle = LoopConfinedFlag()
 
     private init(_ parts: Parts) {
         self.eventLoop = parts.eventLoop
@@ -169,21 +171,61 @@ public final class RTPSocket: Sendable {
 
     private static func bindChannel(on eventLoop: any EventLoop, to address: SocketAddress, isRTCP: Bool,
                                     target: DatagramSink) -> EventLoopFuture<any Channel> {
-        DatagramBootstrap(group: eventLoop)
+        let bootstrap = DatagramBootstrap(group: eventLoop)
             // No SO_REUSEADDR: for UDP on Linux it would let two calls share a port.
-            .channelOption(.maxMessagesPerRead, value: 8)
+            // One datagram per readiness: a leg gets one packet per 20 ms, and reading on to EAGAIN
+            // would cost a second system call for each (epoll is level-triggered, so nothing waits).
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+        #if os(Linux)
+        // The socket is opened here so that its descriptor is known: RTP is then sent on it directly.
+        let descriptor: CInt
+        do {
+            descriptor = try DirectDatagram.openBound(to: address)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, target: target))
+                    try channel.pipeline.syncOperations.addHandler(
+                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: isRTCP ? nil : descriptor))
+                }
+            }
+            .withBoundSocket(descriptor)
+        #else
+        return bootstrap
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, target: target, descriptor: nil))
                 }
             }
             .bind(to: address)
+        #endif
     }
 
     /// Sends a datagram to `address`.
+    /// A handle that was closed sends nothing, though its socket may serve another call by now.
     public func send(_ buffer: ByteBuffer, to address: SocketAddress) {
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        switch route {
+        case .direct(let fd): buffer.withUnsafeReadableBytes { DirectDatagram.send($0, on: fd, to: address) }
+        case .channel: channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        case .closed: break
+        }
+    }
+
+    /// How a datagram leaves. On the socket's loop, while this handle is open and the channel active, it is
+    /// written to the RTP descriptor directly: no channel pipeline and no buffering, so one the kernel cannot
+    /// take at once (a full send buffer) is dropped, as late audio would be. From other threads it goes
+    /// through the channel.
+    private enum Route { case direct(CInt), channel, closed }
+
+    private var route: Route {
+        if eventLoop.inEventLoop {
+            guard handle.isSet else { return .closed }
+            return target.descriptor >= 0 ? .direct(target.descriptor) : .channel
+        }
+        return closePromise.withLockedValue { $0 == nil } ? .channel : .closed
     }
 
     /// Sends bytes to `address`.
@@ -193,13 +235,24 @@ public final class RTPSocket: Sendable {
 
     /// Serializes and sends an RTP packet to `address`.
     public func send(_ packet: RTPPacket, to address: SocketAddress) {
-        var buffer = channel.allocator.buffer(capacity: packet.serializedCount)
-        packet.write(to: &buffer)
-        send(buffer, to: address)
+        switch route {
+        case .direct(let fd):
+            withUnsafeTemporaryAllocation(byteCount: packet.serializedCount, alignment: 8) { bytes in
+                let written = packet.write(to: bytes)
+                DirectDatagram.send(UnsafeRawBufferPointer(rebasing: bytes[..<written]), on: fd, to: address)
+            }
+        case .channel:
+            var buffer = channel.allocator.buffer(capacity: packet.serializedCount)
+            packet.write(to: &buffer)
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        case .closed:
+            break
+        }
     }
 
     /// Sends RTCP bytes to `address` from the RTCP socket (from the RTP socket when there is none, RFC 5761).
     public func sendRTCP(_ bytes: [UInt8], to address: SocketAddress) {
+        if case .closed = route { return }
         let ch = rtcpChannel ?? channel
         ch.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ch.allocator.buffer(bytes: bytes)), promise: nil)
     }
@@ -217,8 +270,10 @@ public final class RTPSocket: Sendable {
         }
         guard first else { return promise.futureResult }
         let parts = self.parts
+        let handle = self.handle
         if let shelf = pool?.shelf {
             let rest = { @Sendable in
+                handle.clear()
                 parts.target.onDatagram = nil
                 if shelf.put(parts) {
                     promise.succeed(())
@@ -228,32 +283,58 @@ public final class RTPSocket: Sendable {
             }
             if eventLoop.inEventLoop { rest() } else { eventLoop.execute(rest) }
         } else {
-            parts.close().cascade(to: promise)
+            let close = { @Sendable in
+                handle.clear()
+                parts.close().cascade(to: promise)
+            }
+            if eventLoop.inEventLoop { close() } else { eventLoop.execute(close) }
         }
         return promise.futureResult
     }
 }
 
 /// Where a socket's datagrams go: the closure of the call that holds the socket, or nowhere while the
-/// socket rests on a shelf. Read and changed on the socket's loop only.
+/// socket rests on a shelf; and the RTP descriptor, while its channel is active. Read and changed on the
+/// socket's loop only.
 final class DatagramSink: @unchecked Sendable {
     var onDatagram: (@Sendable (RTPDatagram) -> Void)?
+    /// The RTP socket's descriptor, or -1 once its channel is inactive (closed, by us or by NIO on an error).
+    var descriptor: CInt = -1
 
     init(_ onDatagram: @escaping @Sendable (RTPDatagram) -> Void) {
         self.onDatagram = onDatagram
     }
 }
 
+/// A flag that starts set and is cleared once, read and cleared on one event loop.
+final class LoopConfinedFlag: @unchecked Sendable {
+    private(set) var isSet = true
+    func clear() { isSet = false }
+}
+
 /// Hands each datagram to the socket's closure; errors (ICMP port unreachable and the like) are dropped.
+/// On the RTP channel it also publishes the descriptor while the channel is active.
 private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let isRTCP: Bool
     private let target: DatagramSink
+    private let descriptor: CInt?
 
-    init(isRTCP: Bool, target: DatagramSink) {
+    init(isRTCP: Bool, target: DatagramSink, descriptor: CInt?) {
         self.isRTCP = isRTCP
         self.target = target
+        self.descriptor = descriptor
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let descriptor { target.descriptor = descriptor }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if descriptor != nil { target.descriptor = -1 }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -263,4 +344,32 @@ private final class DatagramHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+}
+
+/// Datagram system calls on a descriptor, for the RTP path that bypasses the channel pipeline.
+enum DirectDatagram {
+    #if os(Linux)
+    /// A non-blocking, close-on-exec UDP socket bound to `address`. Bind errors come as `IOError` with the
+    /// errno, as NIO reports them (so EADDRINUSE is told apart).
+    static func openBound(to address: SocketAddress) throws -> CInt {
+        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        let fd = socket(CInt(address.protocol.rawValue), type, 0)
+        guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        let result = address.withSockAddr { pointer, length in bind(fd, pointer, socklen_t(length)) }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            throw IOError(errnoCode: code, reason: "bind(\(address))")
+        }
+        return fd
+    }
+    #endif
+
+    /// Sends `bytes` to `address` on `fd` without blocking. A datagram the kernel will not take now
+    /// (EAGAIN, ENOBUFS) or refuses (a pending ICMP error) is dropped.
+    static func send(_ bytes: UnsafeRawBufferPointer, on fd: CInt, to address: SocketAddress) {
+        _ = address.withSockAddr { pointer, length in
+            sendto(fd, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), pointer, socklen_t(length))
+        }
+    }
 }

@@ -121,6 +121,34 @@ public struct RTPPacket: Sendable, Hashable {
         buffer.writeBytes(payload)
     }
 
+    /// Writes the packet at the start of `bytes`, which holds at least ``serializedCount`` bytes, and
+    /// returns how many it wrote.
+    public func write(to bytes: UnsafeMutableRawBufferPointer) -> Int {
+        precondition(bytes.count >= serializedCount, "buffer too small for the RTP packet")
+        let csrcCount = min(csrcs.count, 15)
+        var at = 0
+        func put8(_ v: UInt8) { bytes[at] = v; at += 1 }
+        func put16(_ v: UInt16) { put8(UInt8(v >> 8)); put8(UInt8(truncatingIfNeeded: v)) }
+        func put32(_ v: UInt32) { put16(UInt16(v >> 16)); put16(UInt16(truncatingIfNeeded: v)) }
+        put8(0x80 | (headerExtension != nil ? 0x10 : 0) | UInt8(csrcCount))
+        put8((marker ? 0x80 : 0) | (payloadType & 0x7F))
+        put16(sequenceNumber)
+        put32(timestamp)
+        put32(ssrc)
+        for csrc in csrcs.prefix(csrcCount) { put32(csrc) }
+        if let ext = headerExtension {
+            let words = (ext.data.count + 3) / 4
+            put16(ext.profile)
+            put16(UInt16(truncatingIfNeeded: words))
+            for byte in ext.data { put8(byte) }
+            for _ in ext.data.count..<(words * 4) { put8(0) }
+        }
+        payload.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(rebasing: bytes[at..<(at + source.count)]).copyMemory(from: source)
+        }
+        return at + payload.count
+    }
+
     /// The packet's bytes.
     public func serialized() -> [UInt8] {
         let csrcCount = min(csrcs.count, 15)
