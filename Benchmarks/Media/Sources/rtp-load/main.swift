@@ -92,14 +92,16 @@ func threadCPU(_ tid: Int) -> Double {
     return ns / 1e9
 }
 
-/// Busy and total jiffies of the whole machine (all programs, from /proc/stat).
-func machineJiffies() -> (busy: Double, total: Double) {
+/// Idle time of the whole machine (every core, idle and I/O wait), in seconds, from /proc/stat. The kernel
+/// counts idle time exactly (the tickless idle clock), while its user and system columns are sampled at
+/// timer ticks and miss work that runs between them (here: all of it, woken by timers), so busy time is
+/// taken as wall time × cores minus idle.
+func machineIdleSeconds() -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-          let cpu = stat.split(separator: "\n").first else { return (0, 0) }
+          let cpu = stat.split(separator: "\n").first else { return 0 }
     let v = cpu.split(separator: " ").dropFirst().compactMap { Double($0) }
-    guard v.count >= 5 else { return (0, 0) }
-    let total = v.prefix(8).reduce(0, +)
-    return (total - v[3] - v[4], total)
+    guard v.count >= 5 else { return 0 }
+    return (v[3] + v[4]) / Double(sysconf(CInt(_SC_CLK_TCK)))
 }
 
 /// The 1-minute load average.
@@ -127,6 +129,9 @@ struct GeneratorStream {
     var received = 0
     var firstSequence: UInt16?
     var highestExtended = 0
+    /// The last RTP timestamp and how many times the timestamps wrapped, for the lateness.
+    var lastTimestamp: UInt32?
+    var timestampWraps: Int64 = 0
     var minOffset = Int64.max
     var late = 0
     var maxLateNs: Int64 = 0
@@ -206,7 +211,13 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
         streams[index].measured += 1
         // Lateness: arrival minus media time, against the earliest offset seen on this stream.
         let arrivalNs = Int64(d.arrival.uptimeNanoseconds)
-        let mediaNs = Int64(ts) * 125_000 // 8 kHz: 125 µs per sample (wraps after 6 days of timestamps; fine here)
+        // Media time from the extended timestamp (a stream's random first timestamp may wrap during the step).
+        if let last = streams[index].lastTimestamp {
+            if ts < last && last &- ts > 0x8000_0000 { streams[index].timestampWraps += 1 }
+            else if ts > last && ts &- last > 0x8000_0000 { return } // from before a wrap, reordered: skip it
+        }
+        if streams[index].lastTimestamp.map({ ts &- $0 < 0x8000_0000 }) ?? true { streams[index].lastTimestamp = ts }
+        let mediaNs = (streams[index].timestampWraps << 32 + Int64(ts)) * 125_000 // 8 kHz: 125 µs per sample
         let offset = arrivalNs - mediaNs
         if offset < streams[index].minOffset { streams[index].minOffset = offset }
         let lateness = offset - streams[index].minOffset
@@ -222,6 +233,8 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
             streams[i].firstSequence = nil
             streams[i].highestExtended = 0
             streams[i].minOffset = .max
+            streams[i].lastTimestamp = nil
+            streams[i].timestampWraps = 0
             streams[i].late = 0
             streams[i].maxLateNs = 0
             streams[i].latenessSumNs = 0
@@ -344,7 +357,7 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
         generator.resetMeasurements()
         generator.measuring = true
     }.wait()
-    let cpu0 = processCPU(), gen0 = threadCPU(generatorThread), main0 = threadCPU(mainThread), machine0 = machineJiffies()
+    let cpu0 = processCPU(), gen0 = threadCPU(generatorThread), main0 = threadCPU(mainThread), idle0 = machineIdleSeconds()
     let wall0 = NIODeadline.now()
     var peakRSS = residentMiB()
     let end = wall0 + .seconds(Int64(options.seconds))
@@ -356,8 +369,8 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
     let wall = Double((NIODeadline.now() - wall0).nanoseconds) / 1e9
     let gen = threadCPU(generatorThread) - gen0, main = threadCPU(mainThread) - main0
     let engineCPU = processCPU() - cpu0 - gen - main
-    let machine1 = machineJiffies()
-    let machineBusy = 100 * (machine1.busy - machine0.busy) / max(1, machine1.total - machine0.total)
+    let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+    let machineBusy = max(0, 100 * (1 - (machineIdleSeconds() - idle0) / (wall * cores)))
     let load = loadAverage()
     let g = try generatorLoop.submit { () -> (Int, Int, Int, Double, Double, Int) in
         let late = generator.streams.map(\.late).reduce(0, +)
