@@ -17,6 +17,7 @@
 //
 //   swift run -c release rtp-load [--mode one-leg|bridged] [--calls 100,200,400,800] [--seconds 20]
 //                                 [--engine-threads 2] [--record-dir DIR] [--realtime-priority 1-99]
+//                                 [--generator-priority 1-89]
 // Bounded: every step ends after --seconds (plus 2 s of warm-up); recordings are deleted after each step.
 //
 // The generator is one UDP socket, as a carrier's media gateway or sipp's -rtp_echo is: it sends every
@@ -44,6 +45,9 @@ struct Options {
     var engineThreads = 2
     /// SCHED_RR priority for the engine's loops, as `hotline serve --realtime-priority` gives them.
     var realtimePriority: Int?
+    /// SCHED_FIFO priority for the generator's thread: the far end then sends and reads on time, as it would
+    /// from another machine, and what lateness remains is the engine's.
+    var generatorPriority: Int?
     var recordDir = FileManager.default.temporaryDirectory.appendingPathComponent("rtp-load-\(getpid())").path
 
     init(_ args: [String]) {
@@ -62,6 +66,7 @@ struct Options {
             case "--engine-threads": engineThreads = max(1, Int(value()) ?? 2)
             case "--record-dir": recordDir = value()
             case "--realtime-priority": realtimePriority = Int(value()).map { min(99, max(1, $0)) }
+            case "--generator-priority": generatorPriority = Int(value()).map { min(89, max(1, $0)) }
             default: fatalError("unknown option \(args[i]); see the comment at the top of main.swift")
             }
             i += 1
@@ -115,6 +120,47 @@ func residentMiB() -> Double {
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
     return kb / 1024
+}
+
+// MARK: Stalls of the machine
+
+/// A thread that sleeps 1 ms at a time under SCHED_FIFO 90 (when allowed) and records by how much it wakes
+/// late. Nothing in this process or below that priority can hold it off, so a late wake-up is the machine
+/// stalling (the hypervisor not running the virtual CPU, or the kernel busy with interrupts): lateness the
+/// engine could not have avoided.
+final class StallProbe: @unchecked Sendable {
+    private let state = NIOLockedValueBox<(worst: Double, over10: Int, over20: Int)>((0, 0, 0))
+    private(set) var realtime = false
+
+    init() {
+        let ready = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            var param = sched_param(sched_priority: 90)
+            self.realtime = pthread_setschedparam(pthread_self(), CInt(SCHED_FIFO), &param) == 0
+            ready.signal()
+            var request = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            while true {
+                let before = NIODeadline.now()
+                nanosleep(&request, nil)
+                let late = Double((NIODeadline.now() - before).nanoseconds) / 1e6 - 1
+                if late > 10 {
+                    self.state.withLockedValue { s in
+                        s.worst = max(s.worst, late)
+                        s.over10 += 1
+                        if late > 20 { s.over20 += 1 }
+                    }
+                }
+            }
+        }
+        thread.name = "stall-probe"
+        thread.start()
+        ready.wait()
+    }
+
+    /// The largest lateness over 10 ms (0 when none) and how many wake-ups were over 10 and over 20 ms late,
+    /// since the last reset.
+    func read() -> (worst: Double, over10: Int, over20: Int) { state.withLockedValue { $0 } }
+    func reset() { state.withLockedValue { $0 = (0, 0, 0) } }
 }
 
 // MARK: The load generator
@@ -291,6 +337,8 @@ struct StepResult {
     /// The whole machine's CPU use during the step (every program), % of all cores, and the load average at its end.
     var machineBusy: Double
     var loadAverage: Double
+    /// What the stall probe saw during the step.
+    var stalls: (worst: Double, over10: Int, over20: Int)
 }
 
 func tone(_ frequency: Double, seconds: Double) -> [Int16] {
@@ -309,7 +357,8 @@ func sdp(port: Int, codec: String, pt: UInt8) -> SessionDescription {
 }
 
 func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup, generatorLoop: any EventLoop,
-             generatorThread: Int, mainThread: Int, enginePool: RTPPortPool, generatorPool: RTPPortPool) throws -> StepResult {
+             generatorThread: Int, mainThread: Int, enginePool: RTPPortPool, generatorPool: RTPPortPool,
+             probe: StallProbe) throws -> StepResult {
     let bridged = options.mode == "bridged"
     var logger = Logger(label: "rtp-load")
     logger.logLevel = .warning
@@ -357,6 +406,7 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
         generator.resetMeasurements()
         generator.measuring = true
     }.wait()
+    probe.reset()
     let cpu0 = processCPU(), gen0 = threadCPU(generatorThread), main0 = threadCPU(mainThread), idle0 = machineIdleSeconds()
     let wall0 = NIODeadline.now()
     var peakRSS = residentMiB()
@@ -366,6 +416,7 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
         peakRSS = max(peakRSS, residentMiB())
     }
     try generatorLoop.submit { generator.measuring = false }.wait()
+    let stalls = probe.read()
     let wall = Double((NIODeadline.now() - wall0).nanoseconds) / 1e9
     let gen = threadCPU(generatorThread) - gen0, main = threadCPU(mainThread) - main0
     let engineCPU = processCPU() - cpu0 - gen - main
@@ -393,7 +444,7 @@ func runStep(calls n: Int, options: Options, engine: MultiThreadedEventLoopGroup
     return StepResult(calls: n, seconds: wall, engineCPU: engineCPU, generatorCPU: gen, engineIn: g.0, engineOut: g.1,
                       late: g.2, maxLateMs: g.3, meanLateMs: g.4, lost: g.5, rssMiB: peakRSS - rssBefore,
                       recordedSeconds: recorded / Double(n), poolAfter: enginePool.inUse + generatorPool.inUse,
-                      machineBusy: machineBusy, loadAverage: load)
+                      machineBusy: machineBusy, loadAverage: load, stalls: stalls)
 }
 
 // MARK: Main
@@ -413,20 +464,29 @@ if let priority = options.realtimePriority {
 let generatorGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let generatorLoop = generatorGroup.next()
 let generatorThread = try generatorLoop.submit { currentThreadID() }.wait()
+if let priority = options.generatorPriority {
+    let applied = try generatorLoop.submit { () -> Bool in
+        var param = sched_param(sched_priority: CInt(priority))
+        return pthread_setschedparam(pthread_self(), CInt(SCHED_FIFO), &param) == 0
+    }.wait()
+    if !applied { print("rtp-load: could not give the generator SCHED_FIFO \(priority) (needs CAP_SYS_NICE); it runs normally") }
+}
 let mainThread = currentThreadID()
+let probe = StallProbe()
 let enginePool = RTPPortPool(range: 30000...37999)
 let generatorPool = RTPPortPool(range: 38000...45999)
 
-print("rtp-load: mode \(options.mode), \(options.seconds) s per step after \(options.warmup) s warm-up, engine on \(options.engineThreads) event loop(s)\(options.realtimePriority.map { " under SCHED_RR \($0)" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-print("calls | engine CPU (% of one core) | per call | generator CPU | packets/s in+out | late >20 ms | max late ms | mean late ms | lost | RSS MiB (per call KiB) | recorded s/call | machine busy (all programs) | load avg")
+print("rtp-load: mode \(options.mode), \(options.seconds) s per step after \(options.warmup) s warm-up, engine on \(options.engineThreads) event loop(s)\(options.realtimePriority.map { " under SCHED_RR \($0)" } ?? "")\(options.generatorPriority.map { ", generator under SCHED_FIFO \($0)" } ?? ""), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print("calls | engine CPU (% of one core) | per call | generator CPU | packets/s in+out | late >20 ms | max late ms | mean late ms | lost | RSS MiB (per call KiB) | recorded s/call | machine busy (all programs) | load avg | machine stalls >10 ms (>20 ms), worst ms\(probe.realtime ? "" : " (probe not real-time)")")
 for n in options.calls {
     let r = try runStep(calls: n, options: options, engine: engine, generatorLoop: generatorLoop, generatorThread: generatorThread,
-                        mainThread: mainThread, enginePool: enginePool, generatorPool: generatorPool)
+                        mainThread: mainThread, enginePool: enginePool, generatorPool: generatorPool, probe: probe)
     let cpu = 100 * r.engineCPU / r.seconds
-    print(String(format: "%5d | %6.1f %% | %6.3f %% | %5.1f %% | %7.0f | %d of %d | %6.1f | %5.2f | %d | %6.1f (%.0f) | %.1f | %.0f %% | %.1f%@",
+    print(String(format: "%5d | %6.1f %% | %6.3f %% | %5.1f %% | %7.0f | %d of %d | %6.1f | %5.2f | %d | %6.1f (%.0f) | %.1f | %.0f %% | %.1f | %d (%d), %.1f%@",
                  r.calls, cpu, cpu / Double(r.calls), 100 * r.generatorCPU / r.seconds,
                  Double(r.engineIn + r.engineOut) / r.seconds, r.late, r.engineOut, r.maxLateMs, r.meanLateMs, r.lost,
                  r.rssMiB, r.rssMiB * 1024 / Double(r.calls), r.recordedSeconds, r.machineBusy, r.loadAverage,
+                 r.stalls.over10, r.stalls.over20, r.stalls.worst,
                  r.poolAfter == 0 ? "" : " PORTS LEAKED: \(r.poolAfter)"))
 }
 try engine.syncShutdownGracefully()
