@@ -8,9 +8,11 @@ stream the gap is the time between consecutive packets as captured (on
 loopback: as sent, and as the receiver gets them); a stream's first and last
 packet bound it, so a capture that starts or stops mid-call adds no gap.
 Sequence numbers that jump (a packet not sent, or not captured) are counted
-apart. Prints one line of key=value pairs:
+apart. Lateness is judged as rtp-load judges it: a packet's capture time minus its
+media time (RTP timestamp, 8 kHz, unwrapped), against the earliest such offset of
+its stream; late means more than 20 ms. Prints one line of key=value pairs:
 
-    streams packets max_gap_ms p99_stream_gap_ms over_limit seq_jumps
+    streams packets max_gap_ms p99_stream_gap_ms over_limit seq_jumps late_over_20 max_late_ms
 """
 import struct
 import sys
@@ -54,18 +56,26 @@ def packets(path):
             rtp = udp[8:]
             if rtp[0] >> 6 != 2:
                 continue
-            seq = struct.unpack("!H", rtp[2:4])[0]
-            ssrc = struct.unpack("!I", rtp[8:12])[0]
-            yield t, (sport, dport, ssrc), seq
+            seq, ts, ssrc = struct.unpack("!HII", rtp[2:12])
+            yield t, (sport, dport, ssrc), seq, ts
 
 
 def main():
     path = sys.argv[1]
     limit = float(sys.argv[2]) if len(sys.argv) > 2 else 40.0
     streams = {}
+    offsets = {}  # stream -> [last timestamp, wraps, [offsets]]
     count = 0
-    for t, key, seq in packets(path):
+    for t, key, seq, ts in packets(path):
         count += 1
+        o = offsets.get(key)
+        if o is None:
+            o = offsets[key] = [ts, 0, []]
+        elif ts < o[0] and o[0] - ts > 0x80000000:
+            o[1] += 1
+        if (ts - o[0]) & 0xFFFFFFFF < 0x80000000:
+            o[0] = ts
+        o[2].append(t - ((o[1] << 32) + ts) / 8000.0)
         s = streams.get(key)
         if s is None:
             streams[key] = [t, seq, 0.0, 0, 1]
@@ -80,12 +90,20 @@ def main():
     # Streams of at least one second (50 packets) count; shorter ones are call edges.
     gaps = sorted(s[2] * 1000 for s in streams.values() if s[4] >= 50)
     jumps = sum(s[3] for s in streams.values())
+    late, max_late = 0, 0.0
+    for key, o in offsets.items():
+        if streams[key][4] < 50:
+            continue
+        base = min(o[2])
+        late += sum(x - base > 0.020 for x in o[2])
+        max_late = max(max_late, max(o[2]) - base)
+    lateness = f" late_over_20={late} max_late_ms={max_late * 1000:.1f}"
     if gaps:
         p99 = gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))]
         print(f"streams={len(gaps)} packets={count} max_gap_ms={gaps[-1]:.1f} p99_stream_gap_ms={p99:.1f} "
-              f"over_limit={sum(g > limit for g in gaps)} seq_jumps={jumps}")
+              f"over_limit={sum(g > limit for g in gaps)} seq_jumps={jumps}{lateness}")
     else:
-        print(f"streams=0 packets={count} max_gap_ms=- p99_stream_gap_ms=- over_limit=- seq_jumps={jumps}")
+        print(f"streams=0 packets={count} max_gap_ms=- p99_stream_gap_ms=- over_limit=- seq_jumps={jumps}{lateness}")
 
 
 if __name__ == "__main__":
