@@ -352,6 +352,37 @@ import Testing
         try await peer.close()
     }
 
+    /// The file and its missing folders are made off the loop; a file that cannot be made leaves the call
+    /// without a recording, and nothing else changes.
+    @Test func recordingFileAndFolderAreMadeOffTheLoopOrTheCallHasNone() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let pool = RTPPortPool(range: testPortRange(19)), peerPool = RTPPortPool(range: testPortRange(20))
+        let peer = try await TestPeer.open(on: group.next(), pool: peerPool)
+        let dir = try TemporaryDirectory()
+        try "not a folder".write(toFile: dir.file("file"), atomically: false, encoding: .utf8)
+        let good = dir.file("2026-11-30/deep/call.wav"), bad = dir.file("file/call.wav")
+        var summaries: [CallMediaSummary] = []
+        for path in [good, bad] {
+            let call = try await Call.open(on: group.next(), pool: pool, configuration: config)
+            try await call.run { media in
+                _ = try media.answerCaller(offer: testSDP(port: peer.port))
+                try media.startRecording(path: path)
+                media.play([.audio(Self.voice(seconds: 0.1, frequency: 440, offset: 0))], bargeIn: false, loop: false)
+            }
+            _ = try await call.events.wait("prompt end") { $0.contains(.promptEnded(.completed)) }
+            summaries.append(try await call.close())
+        }
+        #expect(summaries[0].recordingPath == good)
+        #expect((summaries[0].recordingSeconds ?? 0) >= 0.1)
+        let wav = try WAV.read(path: good)
+        #expect(wav.channels == 2 && wav.sampleRate == 8000)
+        #expect(summaries[1].recordingPath == nil)
+        #expect(summaries[1].recordingSeconds == nil)
+        #expect(!FileManager.default.fileExists(atPath: bad))
+        #expect(pool.inUse == 0)
+        try await peer.close()
+    }
+
     @Test func failurePathsGiveEveryPortBack() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let loop = group.next()

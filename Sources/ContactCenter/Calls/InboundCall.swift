@@ -284,10 +284,9 @@ final class InboundCall: @unchecked Sendable {
         armSessionTimer()
         if let directory = center.settings.recordingsDirectory, let media {
             let day = Self.dayFormatter.string(from: record.startedAt)
-            let folder = directory + "/" + day
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let path = folder + "/\(record.id.uuidString.lowercased()).wav"
+                // The media engine creates the day's folder and the file off the loop.
+                let path = directory + "/" + day + "/\(record.id.uuidString.lowercased()).wav"
                 try media.startRecording(path: path)
                 record.recording = path
             } catch {

@@ -22,8 +22,8 @@ import NIOPosix
 /// (``MediaClock``). On each tick the bridge produces prompt, silence or
 /// music frames; relayed audio is sent as it arrives (no jitter buffer).
 /// Every 500 ms the recording is drained and written on
-/// `NIOThreadPool.singleton` (file I/O never blocks the loop, except
-/// creating the file in ``startRecording(path:)``); every second each leg is
+/// `NIOThreadPool.singleton` (file I/O, creating the file included, never
+/// blocks the loop); every second each leg is
 /// checked for dead media; every 5 s an RTCP report is sent.
 ///
 /// Ports come from an ``RTPPortPool`` and go back to it when ``close()``
@@ -312,14 +312,14 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
     /// Records the call to a stereo WAV file (PCM 16-bit, 8 kHz): the caller on the left, the agent on the
     /// right; before an agent is connected, what is played to the caller is on the right. Written incrementally
     /// off the event loop (about every 500 ms, ``CallMediaConfiguration/recordingDelay`` behind real time); finalized by
-    /// ``close()``.
+    /// ``close()``. The file (and any missing parent folder) is created off the loop too: one that cannot be
+    /// created is logged, nothing is written, and the summary of ``close()`` then has no recording.
     public func startRecording(path: String) throws(CallMediaError) {
         eventLoop.assertInEventLoop()
         guard isOpen else { throw .closed }
         guard recording == nil else { throw .alreadyRecording }
-        let writer: WAVFileWriter
-        do { writer = try WAVFileWriter(path: path, format: .pcm16, sampleRate: 8000, channels: 2) } catch { throw .recording(error) }
-        recording = Recording(path: path, writer: writer, start: MediaClock.now(), delay: configuration.recordingDelay, eventLoop: eventLoop)
+        recording = Recording(path: path, start: MediaClock.now(), delay: configuration.recordingDelay, eventLoop: eventLoop,
+                              logger: logger)
     }
 
     // MARK: Close
@@ -362,6 +362,8 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         EventLoopFuture.whenAllComplete(closes, on: eventLoop).and(recordingDone).whenComplete { result in
             var summary = partial
             if case let .success((_, seconds)) = result { summary.recordingSeconds = seconds }
+            // A file that was never created is no recording.
+            if summary.recordingSeconds == nil { summary.recordingPath = nil }
             promise.succeed(summary)
         }
         return promise.futureResult
@@ -459,22 +461,36 @@ private final class DatagramTarget: @unchecked Sendable {
     weak var media: CallMedia?
 }
 
-/// The recording of one call: the buffer lives on the call's loop (as does this object), the file is written
-/// on the thread pool, one write after another.
+/// The recording of one call: the buffer lives on the call's loop (as does this object), the file is created
+/// and written on the thread pool, one job after another.
 private final class Recording: @unchecked Sendable {
     let path: String
     private var buffer: StereoRecordingBuffer
-    private let writer: WriterBox
+    private let writer = WriterBox()
     private var chain: EventLoopFuture<Void>
     private let eventLoop: any EventLoop
     private var failed = false
 
-    init(path: String, writer: WAVFileWriter, start: Duration, delay: Duration, eventLoop: any EventLoop) {
+    init(path: String, start: Duration, delay: Duration, eventLoop: any EventLoop, logger: Logger) {
         self.path = path
         self.buffer = StereoRecordingBuffer(start: start, delay: delay)
-        self.writer = WriterBox(writer)
-        self.chain = eventLoop.makeSucceededVoidFuture()
         self.eventLoop = eventLoop
+        let writer = self.writer
+        self.chain = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            writer.writer = try WAVFileWriter(path: path, format: .pcm16, sampleRate: 8000, channels: 2)
+        }
+        watch(logger: logger)
+    }
+
+    /// Logs the chain's first failure; after it nothing more is written.
+    private func watch(logger: Logger) {
+        chain.whenFailure { [weak self] error in
+            guard let self, !self.failed else { return }
+            self.failed = true
+            logger.error("recording write failed", metadata: ["path": "\(self.path)", "error": "\(error)"])
+        }
     }
 
     func add(_ item: RecordingTapItem) {
@@ -490,40 +506,35 @@ private final class Recording: @unchecked Sendable {
         guard !samples.isEmpty, !failed else { return }
         let writer = self.writer, loop = eventLoop
         chain = chain.flatMap {
-            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try writer.writer.write(samples) }
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try writer.writer?.write(samples) }
         }
-        chain.whenFailure { [weak self] error in
-            guard let self, !self.failed else { return }
-            self.failed = true
-            logger.error("recording write failed", metadata: ["path": "\(self.path)", "error": "\(error)"])
-        }
+        watch(logger: logger)
     }
 
     func flush(now: Duration, logger: Logger) {
         write(buffer.drain(now: now), logger: logger)
     }
 
-    /// Writes the rest, finalizes the header; the recording's length in seconds.
+    /// Writes the rest, finalizes the header; the recording's length in seconds, nil when the file was never
+    /// created.
     func finish(now: Duration, logger: Logger) -> EventLoopFuture<Double?> {
         write(buffer.finish(now: now), logger: logger)
         let writer = self.writer, loop = eventLoop, path = self.path
+        let finalize = { @Sendable () -> Double? in
+            guard let file = writer.writer else { return nil }
+            try file.finalize()
+            return Double(file.framesWritten) / 8000
+        }
         return chain.flatMap {
-            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { () -> Double? in
-                try writer.writer.finalize()
-                return Double(writer.writer.framesWritten) / 8000
-            }
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop, finalize)
         }.flatMapError { error in
             logger.error("recording not finalized", metadata: ["path": "\(path)", "error": "\(error)"])
-            return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { () -> Double? in
-                try? writer.writer.finalize()
-                return Double(writer.writer.framesWritten) / 8000
-            }
+            return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try? finalize() }
         }
     }
 }
 
-/// The file writer, used only by one write at a time (each write waits for the previous one).
+/// The file writer, created and used only by one job at a time (each waits for the previous one).
 private final class WriterBox: @unchecked Sendable {
-    let writer: WAVFileWriter
-    init(_ writer: WAVFileWriter) { self.writer = writer }
+    var writer: WAVFileWriter?
 }

@@ -101,8 +101,6 @@ public enum CallMediaError: Error, Sendable, Equatable, CustomStringConvertible 
     case noAgentLeg
     /// A recording is already running.
     case alreadyRecording
-    /// The recording file could not be created.
-    case recording(WAVError)
 
     /// True when the call layer should answer the offer with 488 Not Acceptable Here.
     public var isNotAcceptableHere: Bool {
@@ -120,7 +118,6 @@ public enum CallMediaError: Error, Sendable, Equatable, CustomStringConvertible 
         case .callerNotAnswered: "the caller's offer has not been answered"
         case .noAgentLeg: "no agent leg is open"
         case .alreadyRecording: "the call is already being recorded"
-        case let .recording(error): "cannot record: \(error)"
         }
     }
 }

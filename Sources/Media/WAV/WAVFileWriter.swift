@@ -15,14 +15,19 @@ public final class WAVFileWriter {
     public private(set) var isFinalized = false
 
     public init(path: String, format: WAVSampleFormat = .pcm16, sampleRate: Int = 8000, channels: Int = 1) throws(WAVError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(WAV.header(format: format, sampleRate: sampleRate, channels: channels, dataBytes: 0))),
-              let handle = FileHandle(forWritingAtPath: path) else { throw .io("cannot create \(path)") }
+        // One open(2) that creates or truncates the file (owner read/write, group read: recordings are
+        // personal data), not a temporary file renamed into place.
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw .io("cannot create \(path): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         self.path = path
         self.format = format
         self.sampleRate = sampleRate
         self.channels = channels
         self.handle = handle
-        do { try handle.seekToEnd() } catch { throw .io("\(error)") }
+        do {
+            try handle.write(contentsOf: WAV.header(format: format, sampleRate: sampleRate, channels: channels, dataBytes: 0))
+        } catch { throw .io("\(error)") }
     }
 
     /// Frames written (samples per channel).
