@@ -38,7 +38,9 @@ public struct StereoRecordingBuffer: Sendable {
     private var channelEnd = [0, 0]
     /// Position of the first sample not yet drained.
     public private(set) var drainedPosition = 0
-    private var pending: [[Int16]] = [[], []]
+    /// Samples not yet drained, from `drainedPosition` on; both channels always have the same length.
+    private var pendingLeft: [Int16] = []
+    private var pendingRight: [Int16] = []
     /// Packets dropped because their place was already written, or because they strayed from arrival time.
     public private(set) var latePackets = 0
     /// Times a channel re-anchored because timestamps strayed from arrival.
@@ -112,13 +114,29 @@ public struct StereoRecordingBuffer: Sendable {
         }
         let offset = position - drainedPosition
         let needed = offset + samples.count
-        for ch in 0..<2 where pending[ch].count < needed {
-            pending[ch].append(contentsOf: repeatElement(0, count: needed - pending[ch].count))
+        if pendingLeft.count < needed {
+            Self.extend(&pendingLeft, to: needed)
+            Self.extend(&pendingRight, to: needed)
         }
-        pending[c].withUnsafeMutableBufferPointer { buffer in
-            for (i, s) in samples.enumerated() { buffer[offset + i] = s }
-        }
+        if c == 0 { Self.copy(samples, into: &pendingLeft, at: offset) } else { Self.copy(samples, into: &pendingRight, at: offset) }
         channelEnd[c] = max(channelEnd[c], position + samples.count)
+    }
+
+    /// 20 ms of silence, to extend the pending audio by copying rather than sample by sample.
+    private static let silence = [Int16](repeating: 0, count: 160)
+
+    private static func extend(_ channel: inout [Int16], to count: Int) {
+        while channel.count < count {
+            channel.append(contentsOf: silence[..<min(silence.count, count - channel.count)])
+        }
+    }
+
+    private static func copy(_ samples: [Int16], into channel: inout [Int16], at offset: Int) {
+        channel.withUnsafeMutableBufferPointer { target in
+            samples.withUnsafeBufferPointer { source in
+                _ = UnsafeMutableBufferPointer(rebasing: target[offset..<(offset + source.count)]).update(fromContentsOf: source)
+            }
+        }
     }
 
     /// Interleaved stereo samples (L, R, L, R, ...) for the timeline up to `now - delay`.
@@ -128,18 +146,28 @@ public struct StereoRecordingBuffer: Sendable {
 
     /// Everything up to `now` (and any audio placed beyond it): call once when the call ends.
     public mutating func finish(now: Duration) -> [Int16] {
-        drain(to: max(position(of: now), drainedPosition + pending[0].count))
+        drain(to: max(position(of: now), drainedPosition + pendingLeft.count))
     }
 
     private mutating func drain(to end: Int) -> [Int16] {
         let count = end - drainedPosition
         guard count > 0 else { return [] }
-        var out = [Int16](repeating: 0, count: 2 * count)
-        for c in 0..<2 {
-            let available = min(count, pending[c].count)
-            for i in 0..<available { out[2 * i + c] = pending[c][i] }
-            pending[c].removeFirst(available)
+        let available = min(count, pendingLeft.count)
+        let out = [Int16](unsafeUninitializedCapacity: 2 * count) { out, initialized in
+            pendingLeft.withUnsafeBufferPointer { left in
+                pendingRight.withUnsafeBufferPointer { right in
+                    for i in 0..<available {
+                        out[2 * i] = left[i]
+                        out[2 * i + 1] = right[i]
+                    }
+                }
+            }
+            // Silence past what either leg delivered.
+            for i in (2 * available)..<(2 * count) { out[i] = 0 }
+            initialized = 2 * count
         }
+        pendingLeft.removeFirst(available)
+        pendingRight.removeFirst(available)
         drainedPosition = end
         return out
     }
