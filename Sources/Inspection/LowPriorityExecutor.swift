@@ -3,10 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// A task executor with one thread of its own, run under Linux's SCHED_IDLE policy (and at a
-/// raised nice value, should the policy be refused): work given to it gets a core only when no
-/// other thread wants it, so inspecting recordings never delays the event loops that carry calls'
-/// media. (Swift's cooperative pool has no such priority on Linux: `.background` only orders tasks.)
+/// A task executor with one thread of its own, run at a raised nice value on Linux: work
+/// given to it gets the CPU only when the event loops that carry calls leave some over.
+/// (Swift's cooperative pool has no such priority on Linux: `.background` only orders tasks.)
 final class LowPriorityExecutor: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
@@ -14,9 +13,7 @@ final class LowPriorityExecutor: @unchecked Sendable {
     /// The executor's thread, once it runs (tests).
     private(set) var thread: pthread_t?
 
-    /// - Parameters:
-    ///   - idle: whether to ask for SCHED_IDLE; without it only the nice value lowers the thread.
-    init(name: String, niceness: Int32, idle: Bool = true) {
+    init(name: String, niceness: Int32) {
         let thread = Thread { [self] in
             condition.lock()
             self.thread = pthread_self()
@@ -25,20 +22,11 @@ final class LowPriorityExecutor: @unchecked Sendable {
             #if os(Linux)
             // A nice value is per thread on Linux: PRIO_PROCESS with id 0 sets the calling thread's.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-            if idle {
-                var param = sched_param(sched_priority: 0)
-                _ = pthread_setschedparam(pthread_self(), Self.schedIdle, &param)
-            }
             #endif
             work()
         }
         thread.start()
     }
-
-    #if os(Linux)
-    /// Linux's SCHED_IDLE policy (sched.h: 5).
-    static let schedIdle: CInt = 5
-    #endif
 
     fileprivate func append(_ job: UnownedJob) {
         condition.lock()

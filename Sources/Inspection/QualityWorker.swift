@@ -36,8 +36,6 @@ public final class QualityWorker: Service, Sendable {
         public var asr: ASRConfiguration?
         /// Nice value of the inspection threads (Linux), 0…19.
         public var niceness: Int32 = 10
-        /// Whether the inspection threads run under SCHED_IDLE (Linux): a core only when nothing else wants it.
-        public var idleScheduling = true
 
         public init() {}
 
@@ -125,8 +123,7 @@ public final class QualityWorker: Service, Sendable {
         } catch {
             logger.error("inspection queue not prepared at start", metadata: ["error": "\(error)"])
         }
-        let executors = (0..<settings.concurrency).map { LowPriorityExecutor(name: "quality-\($0)", niceness: settings.niceness,
-                                                                                     idle: settings.idleScheduling) }
+        let executors = (0..<settings.concurrency).map { LowPriorityExecutor(name: "quality-\($0)", niceness: settings.niceness) }
         defer { executors.forEach { $0.shutdown() } }
         await withTaskGroup(of: Void.self) { group in
             for executor in executors {
