@@ -22,7 +22,8 @@ import NIOPosix
 /// (``MediaClock``). On each tick the bridge produces prompt, silence or
 /// music frames; relayed audio is sent as it arrives (no jitter buffer).
 /// Every 500 ms the recording is drained and written on
-/// `NIOThreadPool.singleton` (file I/O, creating the file included, never
+/// `NIOThreadPool.singleton`, in one job per turn of the loop for all its
+/// calls (``RecordingWrites``; file I/O, creating the file included, never
 /// blocks the loop); every second each leg is
 /// checked for dead media; every 5 s an RTCP report is sent.
 ///
@@ -354,7 +355,7 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         var recordingDone: EventLoopFuture<Double?> = eventLoop.makeSucceededFuture(nil)
         if let recording {
             summary.recordingPath = recording.path
-            recordingDone = recording.finish(now: MediaClock.now(), logger: logger)
+            recordingDone = recording.finish(now: MediaClock.now())
             self.recording = nil
         }
         bridge = nil
@@ -433,7 +434,7 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         perform(bridge!.tick(now: now))
         guard isOpen else { return }
         let t = ticks + phase
-        if let recording, t % Self.recordingFlushTicks == 0 { recording.flush(now: now, logger: logger) }
+        if let recording, t % Self.recordingFlushTicks == 0 { recording.flush(now: now) }
         if t % Self.mediaCheckTicks == 0 {
             if callerLeg?.checkMedia(now: now) != nil { emit(.mediaTimeout(.caller)) }
             if isOpen, agentLeg?.checkMedia(now: now) != nil { emit(.mediaTimeout(.agent)) }
@@ -461,36 +462,22 @@ private final class DatagramTarget: @unchecked Sendable {
     weak var media: CallMedia?
 }
 
-/// The recording of one call: the buffer lives on the call's loop (as does this object), the file is created
-/// and written on the thread pool, one job after another.
-private final class Recording: @unchecked Sendable {
+/// The recording of one call: the buffer lives on the call's loop (as does this object); the file is
+/// created, written and finalized by the loop's ``RecordingWrites`` on the thread pool.
+private final class Recording {
     let path: String
     private var buffer: StereoRecordingBuffer
-    private let writer = WriterBox()
-    private var chain: EventLoopFuture<Void>
+    private let file: RecordingFile
+    private let writes: RecordingWrites
     private let eventLoop: any EventLoop
-    private var failed = false
 
     init(path: String, start: Duration, delay: Duration, eventLoop: any EventLoop, logger: Logger) {
         self.path = path
         self.buffer = StereoRecordingBuffer(start: start, delay: delay)
+        self.file = RecordingFile(path: path, logger: logger)
+        self.writes = RecordingWrites.of(eventLoop)
         self.eventLoop = eventLoop
-        let writer = self.writer
-        self.chain = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            writer.writer = try WAVFileWriter(path: path, format: .pcm16, sampleRate: 8000, channels: 2)
-        }
-        watch(logger: logger)
-    }
-
-    /// Logs the chain's first failure; after it nothing more is written.
-    private func watch(logger: Logger) {
-        chain.whenFailure { [weak self] error in
-            guard let self, !self.failed else { return }
-            self.failed = true
-            logger.error("recording write failed", metadata: ["path": "\(self.path)", "error": "\(error)"])
-        }
+        writes.enqueue(.create(file))
     }
 
     func add(_ item: RecordingTapItem) {
@@ -502,39 +489,21 @@ private final class Recording: @unchecked Sendable {
         }
     }
 
-    private func write(_ samples: [Int16], logger: Logger) {
-        guard !samples.isEmpty, !failed else { return }
-        let writer = self.writer, loop = eventLoop
-        chain = chain.flatMap {
-            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try writer.writer?.write(samples) }
-        }
-        watch(logger: logger)
+    private func write(_ samples: [Int16]) {
+        guard !samples.isEmpty else { return }
+        writes.enqueue(.write(file, samples))
     }
 
-    func flush(now: Duration, logger: Logger) {
-        write(buffer.drain(now: now), logger: logger)
+    func flush(now: Duration) {
+        write(buffer.drain(now: now))
     }
 
     /// Writes the rest, finalizes the header; the recording's length in seconds, nil when the file was never
     /// created.
-    func finish(now: Duration, logger: Logger) -> EventLoopFuture<Double?> {
-        write(buffer.finish(now: now), logger: logger)
-        let writer = self.writer, loop = eventLoop, path = self.path
-        let finalize = { @Sendable () -> Double? in
-            guard let file = writer.writer else { return nil }
-            try file.finalize()
-            return Double(file.framesWritten) / 8000
-        }
-        return chain.flatMap {
-            NIOThreadPool.singleton.runIfActive(eventLoop: loop, finalize)
-        }.flatMapError { error in
-            logger.error("recording not finalized", metadata: ["path": "\(path)", "error": "\(error)"])
-            return NIOThreadPool.singleton.runIfActive(eventLoop: loop) { try? finalize() }
-        }
+    func finish(now: Duration) -> EventLoopFuture<Double?> {
+        write(buffer.finish(now: now))
+        let promise = eventLoop.makePromise(of: Double?.self)
+        writes.enqueue(.finalize(file, promise))
+        return promise.futureResult.recover { _ in nil }
     }
-}
-
-/// The file writer, created and used only by one job at a time (each waits for the previous one).
-private final class WriterBox: @unchecked Sendable {
-    var writer: WAVFileWriter?
 }
