@@ -469,14 +469,12 @@ private final class Recording {
     private var buffer: StereoRecordingBuffer
     private let file: RecordingFile
     private let writes: RecordingWrites
-    private let eventLoop: any EventLoop
 
     init(path: String, start: Duration, delay: Duration, eventLoop: any EventLoop, logger: Logger) {
         self.path = path
         self.buffer = StereoRecordingBuffer(start: start, delay: delay)
         self.file = RecordingFile(path: path, logger: logger)
         self.writes = RecordingWrites.of(eventLoop)
-        self.eventLoop = eventLoop
         writes.enqueue(.create(file))
     }
 
@@ -502,7 +500,7 @@ private final class Recording {
     /// created.
     func finish(now: Duration) -> EventLoopFuture<Double?> {
         write(buffer.finish(now: now))
-        let promise = eventLoop.makePromise(of: Double?.self)
+        let promise = writes.eventLoop.makePromise(of: Double?.self)
         writes.enqueue(.finalize(file, promise))
         return promise.futureResult.recover { _ in nil }
     }

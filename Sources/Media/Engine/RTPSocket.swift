@@ -209,9 +209,13 @@ public final class RTPSocket: Sendable {
     public func send(_ buffer: ByteBuffer, to address: SocketAddress) {
         switch route {
         case .direct(let fd): buffer.withUnsafeReadableBytes { DirectDatagram.send($0, on: fd, to: address) }
-        case .channel: channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        case .channel: writeToChannel(buffer, to: address)
         case .closed: break
         }
+    }
+
+    private func writeToChannel(_ buffer: ByteBuffer, to address: SocketAddress) {
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
     }
 
     /// How a datagram leaves. On the socket's loop, while this handle is open and the channel active, it is
@@ -244,7 +248,7 @@ public final class RTPSocket: Sendable {
         case .channel:
             var buffer = channel.allocator.buffer(capacity: packet.serializedCount)
             packet.write(to: &buffer)
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+            writeToChannel(buffer, to: address)
         case .closed:
             break
         }

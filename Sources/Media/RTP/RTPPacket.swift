@@ -104,25 +104,11 @@ public struct RTPPacket: Sendable, Hashable {
 
     /// Appends the packet to a buffer.
     public func write(to buffer: inout ByteBuffer) {
-        let csrcCount = min(csrcs.count, 15)
-        buffer.writeInteger(UInt8(0x80 | (headerExtension != nil ? 0x10 : 0) | UInt8(csrcCount)))
-        buffer.writeInteger(UInt8((marker ? 0x80 : 0) | (payloadType & 0x7F)))
-        buffer.writeInteger(sequenceNumber)
-        buffer.writeInteger(timestamp)
-        buffer.writeInteger(ssrc)
-        for csrc in csrcs.prefix(csrcCount) { buffer.writeInteger(csrc) }
-        if let ext = headerExtension {
-            let words = (ext.data.count + 3) / 4
-            buffer.writeInteger(ext.profile)
-            buffer.writeInteger(UInt16(truncatingIfNeeded: words))
-            buffer.writeBytes(ext.data)
-            buffer.writeRepeatingByte(0, count: words * 4 - ext.data.count)
-        }
-        buffer.writeBytes(payload)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: serializedCount) { write(to: $0) }
     }
 
     /// Writes the packet at the start of `bytes`, which holds at least ``serializedCount`` bytes, and
-    /// returns how many it wrote.
+    /// returns how many it wrote. The one serializer: the other forms call it.
     public func write(to bytes: UnsafeMutableRawBufferPointer) -> Int {
         precondition(bytes.count >= serializedCount, "buffer too small for the RTP packet")
         let csrcCount = min(csrcs.count, 15)
@@ -151,25 +137,9 @@ public struct RTPPacket: Sendable, Hashable {
 
     /// The packet's bytes.
     public func serialized() -> [UInt8] {
-        let csrcCount = min(csrcs.count, 15)
-        var out: [UInt8] = []
-        out.reserveCapacity(serializedCount)
-        func append32(_ v: UInt32) { out += [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
-        out.append(0x80 | (headerExtension != nil ? 0x10 : 0) | UInt8(csrcCount))
-        out.append((marker ? 0x80 : 0) | (payloadType & 0x7F))
-        out.append(UInt8(sequenceNumber >> 8))
-        out.append(UInt8(sequenceNumber & 0xFF))
-        append32(timestamp)
-        append32(ssrc)
-        for csrc in csrcs.prefix(csrcCount) { append32(csrc) }
-        if let ext = headerExtension {
-            let words = (ext.data.count + 3) / 4
-            append32(UInt32(ext.profile) << 16 | UInt32(truncatingIfNeeded: words) & 0xFFFF)
-            out += ext.data
-            out += repeatElement(0, count: words * 4 - ext.data.count)
+        [UInt8](unsafeUninitializedCapacity: serializedCount) { bytes, count in
+            count = write(to: UnsafeMutableRawBufferPointer(bytes))
         }
-        out += payload
-        return out
     }
 
     /// True when a datagram on a multiplexed port looks like RTCP rather than RTP (RFC 5761 §4: packet type 192–223).
