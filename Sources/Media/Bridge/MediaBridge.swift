@@ -9,6 +9,34 @@ public enum BridgeSide: Int, Sendable, Hashable, CaseIterable {
 }
 
 /// What a leg hears.
+/// One value for each side of a bridge, held inline (a two-element array would be a heap object of its own,
+/// one more cache miss for every relayed packet).
+public struct BridgePair<Value> {
+    public var caller: Value
+    public var agent: Value
+
+    public init(caller: Value, agent: Value) {
+        self.caller = caller
+        self.agent = agent
+    }
+
+    public init(repeating value: Value) {
+        self.init(caller: value, agent: value)
+    }
+
+    public subscript(side: BridgeSide) -> Value {
+        get { side == .caller ? caller : agent }
+        _modify {
+            switch side {
+            case .caller: yield &caller
+            case .agent: yield &agent
+            }
+        }
+    }
+}
+
+extension BridgePair: Sendable where Value: Sendable {}
+
 public enum LegSource: Sendable {
     /// The other leg's audio.
     case peer
@@ -66,44 +94,45 @@ public struct BridgeActions: Sendable {
 /// and ``digit(_:from:)`` for each DTMF event; it sends the frames and feeds
 /// the tap to the recorder.
 public struct MediaBridge: Sendable {
-    private var codecs: [AudioCodec?]
-    private var sources: [LegSource] = [.silence, .silence]
+    // Per-side state is held inline, so a relayed packet touches no small heap arrays.
+    private var codecs: BridgePair<AudioCodec?>
+    private var sources = BridgePair<LegSource>(repeating: .silence)
     /// What a leg returns to when its prompt ends.
-    private var afterPrompt: [LegSource] = [.silence, .silence]
-    private var switched = [true, true]
+    private var afterPrompt = BridgePair<LegSource>(repeating: .silence)
+    private var switched = BridgePair(repeating: true)
     public private(set) var isHeld = false
     /// The last packet received from each leg, to see upstream loss.
-    private var lastReceived: [(ssrc: UInt32, timestamp: UInt32, samples: Int)?] = [nil, nil]
+    private var lastReceived = BridgePair<(ssrc: UInt32, timestamp: UInt32, samples: Int)?>(repeating: nil)
     /// Larger timestamp steps are a restart, not loss (one second).
     static let maxRelayedGap = 8000
 
     /// A bridge for a caller; connect the agent later with ``connectAgent(codec:)``.
     public init(callerCodec: AudioCodec, agentCodec: AudioCodec? = nil) {
-        codecs = [callerCodec, agentCodec]
+        codecs = BridgePair(caller: callerCodec, agent: agentCodec)
         if agentCodec != nil {
-            sources = [.peer, .peer]
-            afterPrompt = [.peer, .peer]
+            sources = BridgePair(repeating: .peer)
+            afterPrompt = BridgePair(repeating: .peer)
         }
     }
 
     /// The codec of a leg, nil when the leg is not connected.
-    public func codec(of side: BridgeSide) -> AudioCodec? { codecs[side.rawValue] }
+    public func codec(of side: BridgeSide) -> AudioCodec? { codecs[side] }
 
     /// Whether a leg hears the other leg.
     public func hearsPeer(_ side: BridgeSide) -> Bool {
-        if case .peer = sources[side.rawValue] { return true }
+        if case .peer = sources[side] { return true }
         return false
     }
 
     /// Whether a leg is hearing a prompt.
     public func isPlaying(to side: BridgeSide) -> Bool {
-        if case .player = sources[side.rawValue] { return true }
+        if case .player = sources[side] { return true }
         return false
     }
 
     /// Connects the agent leg and bridges both legs (any prompt playing is stopped).
     public mutating func connectAgent(codec: AudioCodec) {
-        codecs[BridgeSide.agent.rawValue] = codec
+        codecs[.agent] = codec
         setSource(.peer, for: .caller)
         setSource(.peer, for: .agent)
     }
@@ -111,30 +140,30 @@ public struct MediaBridge: Sendable {
     /// Disconnects the agent leg (the agent hung up or did not answer): the caller hears silence unless a
     /// prompt is playing to it, in which case it hears silence when the prompt ends.
     public mutating func disconnectAgent() {
-        codecs[BridgeSide.agent.rawValue] = nil
-        sources[BridgeSide.agent.rawValue] = .silence
-        afterPrompt = [.silence, .silence]
-        lastReceived[BridgeSide.agent.rawValue] = nil
+        codecs[.agent] = nil
+        sources[.agent] = .silence
+        afterPrompt = BridgePair(repeating: .silence)
+        lastReceived[.agent] = nil
         if !isPlaying(to: .caller) { setSource(.silence, for: .caller) }
         isHeld = false
     }
 
     /// Changes a leg's codec (after a re-INVITE).
     public mutating func setCodec(_ codec: AudioCodec, for side: BridgeSide) {
-        codecs[side.rawValue] = codec
+        codecs[side] = codec
     }
 
     /// Sets what a leg hears.
     public mutating func setSource(_ source: LegSource, for side: BridgeSide) {
-        sources[side.rawValue] = source
-        if case .player = source {} else { afterPrompt[side.rawValue] = source }
-        switched[side.rawValue] = true
+        sources[side] = source
+        if case .player = source {} else { afterPrompt[side] = source }
+        switched[side] = true
     }
 
     /// Plays a prompt to a leg; when it ends the leg goes back to what it heard before.
     public mutating func play(_ player: PromptPlayer, to side: BridgeSide) {
-        sources[side.rawValue] = .player(player)
-        switched[side.rawValue] = true
+        sources[side] = .player(player)
+        switched[side] = true
     }
 
     /// Puts the caller on hold: the caller hears `music` (or silence), the agent silence.
@@ -155,19 +184,19 @@ public struct MediaBridge: Sendable {
     /// An audio packet's payload arrived from `side` (in that leg's codec).
     public mutating func receive(payload: [UInt8], from side: BridgeSide, timestamp: UInt32, ssrc: UInt32, arrival: Duration) -> BridgeActions {
         var actions = BridgeActions()
-        guard let codec = codecs[side.rawValue] else { return actions }
+        guard let codec = codecs[side] else { return actions }
         actions.tap.append(RecordingTapItem(channel: side.recordingChannel, samples: codec.decode(payload),
                                             timing: .rtp(timestamp: timestamp, ssrc: ssrc, arrival: arrival)))
         // Upstream loss: the timestamp advanced by more than the previous packet's samples.
         var gap = 0
-        if let last = lastReceived[side.rawValue], last.ssrc == ssrc {
+        if let last = lastReceived[side], last.ssrc == ssrc {
             let delta = Int(Int32(bitPattern: timestamp &- last.timestamp))
             if delta > last.samples && delta - last.samples <= Self.maxRelayedGap { gap = delta - last.samples }
             if delta <= 0 { gap = -1 } // reordered or repeated: relay without moving the timeline
         }
-        if gap >= 0 { lastReceived[side.rawValue] = (ssrc, timestamp, payload.count) }
+        if gap >= 0 { lastReceived[side] = (ssrc, timestamp, payload.count) }
         let target = side.other
-        if case .peer = sources[target.rawValue], let targetCodec = codecs[target.rawValue] {
+        if case .peer = sources[target], let targetCodec = codecs[target] {
             var out = frame(G711Transcoder.transcode(payload, from: codec, to: targetCodec), to: target)
             out.skipSamples = max(0, gap)
             actions.frames.append(out)
@@ -179,8 +208,8 @@ public struct MediaBridge: Sendable {
     public mutating func tick(now: Duration) -> BridgeActions {
         var actions = BridgeActions()
         for side in BridgeSide.allCases {
-            guard let codec = codecs[side.rawValue] else { continue }
-            switch sources[side.rawValue] {
+            guard let codec = codecs[side] else { continue }
+            switch sources[side] {
             case .peer:
                 continue
             case .silence:
@@ -189,7 +218,7 @@ public struct MediaBridge: Sendable {
                 let output = player.tick(now: now)
                 for (i, samples) in output.frames.enumerated() {
                     actions.frames.append(frame(codec.encode(samples), to: side))
-                    if side == .caller, codecs[BridgeSide.agent.rawValue] == nil {
+                    if side == .caller, codecs[.agent] == nil {
                         // Tapped where the frame belongs (when it was due), so a prompt is recorded whole and
                         // contiguous however late the ticks ran.
                         let at = output.firstFrameDue + PromptPlayer.frameDuration * i
@@ -198,10 +227,10 @@ public struct MediaBridge: Sendable {
                 }
                 if let reason = output.stopped {
                     actions.promptsEnded.append((side, reason))
-                    sources[side.rawValue] = afterPrompt[side.rawValue]
-                    switched[side.rawValue] = true
+                    sources[side] = afterPrompt[side]
+                    switched[side] = true
                 } else {
-                    sources[side.rawValue] = .player(player)
+                    sources[side] = .player(player)
                 }
             }
         }
@@ -211,19 +240,19 @@ public struct MediaBridge: Sendable {
     /// A digit from `side`: barges in on a prompt that leg is hearing, if the prompt allows it.
     public mutating func digit(_ digit: DTMFDigit, from side: BridgeSide) -> BridgeActions {
         var actions = BridgeActions()
-        guard case var .player(player) = sources[side.rawValue] else { return actions }
+        guard case var .player(player) = sources[side] else { return actions }
         if player.digit(digit) {
             actions.promptsEnded.append((side, .bargeIn(digit)))
-            sources[side.rawValue] = afterPrompt[side.rawValue]
-            switched[side.rawValue] = true
+            sources[side] = afterPrompt[side]
+            switched[side] = true
         } else {
-            sources[side.rawValue] = .player(player)
+            sources[side] = .player(player)
         }
         return actions
     }
 
     private mutating func frame(_ payload: [UInt8], to side: BridgeSide) -> BridgeFrame {
-        defer { switched[side.rawValue] = false }
-        return BridgeFrame(side: side, payload: payload, startsTalkspurt: switched[side.rawValue])
+        defer { switched[side] = false }
+        return BridgeFrame(side: side, payload: payload, startsTalkspurt: switched[side])
     }
 }

@@ -31,29 +31,31 @@ import NIOPosix
 /// completes, whatever happened before. A `CallMedia` that is never closed
 /// keeps its ports: always close it.
 public final class CallMedia: MediaTickable, @unchecked Sendable {
+    // What every packet touches comes first, so it shares cache lines; negotiation state comes after.
+    private var closing: EventLoopFuture<CallMediaSummary>?
+    private var bridge: MediaBridge?
+    private var recording: Recording?
+    private let callerSocket: RTPSocket
+    private var agentSocket: RTPSocket?
+    private var callerLeg: MediaLeg<SocketAddress>?
+    private var agentLeg: MediaLeg<SocketAddress>?
+
     /// The loop this call's media lives on.
     public let eventLoop: any EventLoop
     public let configuration: CallMediaConfiguration
     private let ports: RTPPortPool
     private let logger: Logger
-    private let callerSocket: RTPSocket
     private var callerNegotiator: SDPNegotiator
-    private var callerLeg: MediaLeg<SocketAddress>?
-    private var bridge: MediaBridge?
 
-    private var agentSocket: RTPSocket?
     private var agentOpening: EventLoopFuture<SessionDescription>?
     private var agentNegotiator: SDPNegotiator?
     private var agentOffer: SessionDescription?
-    private var agentLeg: MediaLeg<SocketAddress>?
     private var lastAgentStatistics: LegStatistics?
 
     /// A playlist asked for before the caller was answered; it starts when the bridge exists.
     private var pendingPrompt: (playlist: [PromptSource], bargeIn: Bool, loop: Bool)?
     /// Whether a playlist to the caller is in progress (every ``play(_:bargeIn:loop:)`` ends with one `.promptEnded`).
     private var promptInProgress = false
-    private var recording: Recording?
-    private var closing: EventLoopFuture<CallMediaSummary>?
     private var ticks = 0
     /// Spreads the periodic work of many calls over different ticks.
     private let phase = Int.random(in: 0..<250)
