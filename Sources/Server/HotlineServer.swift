@@ -106,7 +106,7 @@ public enum HotlineServer {
         let prompts = PromptResolver(cacheDirectory: settings.speechCacheDirectory)
         let center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings, ports: ports,
-                                    prompts: prompts, records: writer, udpPeer: { sip.udpPeer(to: $0) }, logger: logger,
+                                    prompts: prompts, records: writer, peer: { sip.peer($0, to: $1) }, logger: logger,
                                     callLoops: Array(MultiThreadedEventLoopGroup.singleton.makeIterator()))
             endpoint.delegate = center
             center.balanceLoops()

@@ -51,8 +51,9 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     let timers: any CallTimerDriver
     let webhooks: any WebhookClient
     let records: CallRecordWriter?
-    /// A UDP peer for sending to an address (the transport's socket).
-    let udpPeer: (SocketAddress) -> SIPPeer?
+    /// A peer for sending to an address over a transport: the UDP socket, or the TCP connection
+    /// that address holds open to us.
+    let peer: (SIPTransportProtocol, SocketAddress) -> SIPPeer?
     let logger: Logger
     let now: @Sendable () -> Date
     /// The loops calls run on.
@@ -88,7 +89,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     public init(endpoint: SIPEndpoint, configuration: HotlineConfiguration, settings: CallCenterSettings,
                 ports: RTPPortPool, prompts: PromptResolver, timers: any CallTimerDriver = EventLoopTimerDriver(),
                 webhooks: any WebhookClient = HTTPWebhookClient(), records: CallRecordWriter?,
-                udpPeer: @escaping (SocketAddress) -> SIPPeer?, logger: Logger,
+                peer: @escaping (SIPTransportProtocol, SocketAddress) -> SIPPeer?, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }, callLoops: [any EventLoop] = []) {
         self.endpoint = endpoint
         self.configuration = configuration
@@ -98,7 +99,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         self.timers = timers
         self.webhooks = webhooks
         self.records = records
-        self.udpPeer = udpPeer
+        self.peer = peer
         self.logger = logger
         self.now = now
         self.callLoops = callLoops.isEmpty ? [endpoint.eventLoop] : callLoops
@@ -337,22 +338,29 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         }
     }
 
-    /// The registered UDP contacts of an agent extension, reached at the address each
-    /// registration came from (agents behind NAT).
+    /// The registered contacts of an agent extension, reached where each registration came from
+    /// (agents behind NAT): over UDP to its source address, over TCP down the connection it
+    /// registered on.
     func contacts(of ext: String) -> [RingTarget] {
         endpoint.registrar.bindings(for: ext, now: endpoint.now()).compactMap { binding in
             let uri = binding.contact.uri
-            if let source = binding.source, source.hasPrefix("udp:"),
-               let colon = source.lastIndex(of: ":"), let port = Int(source[source.index(after: colon)...]) {
-                let host = String(source[source.index(source.startIndex, offsetBy: 4)..<colon])
-                if let address = Self.address(host: host, port: port) {
-                    return RingTarget(agent: ext, uri: uri, address: address)
-                }
+            if let source = binding.source, let (transport, address) = Self.parseSource(source) {
+                return RingTarget(agent: ext, uri: uri, address: address, transport: transport)
             }
             let transport = uri.parameters.value("transport")?.lowercased()
             guard transport == nil || transport == "udp", let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return nil }
             return RingTarget(agent: ext, uri: uri, address: address)
         }
+    }
+
+    /// A registration's source as the SIP layer notes it ("udp:10.0.0.7:5060", "tcp:::1:51234").
+    static func parseSource(_ source: String) -> (SIPTransportProtocol, SocketAddress)? {
+        guard let prefix = source.firstIndex(of: ":"),
+              let transport = SIPTransportProtocol(rawValue: source[..<prefix].uppercased()),
+              let colon = source.lastIndex(of: ":"), colon > prefix,
+              let port = Int(source[source.index(after: colon)...]),
+              let address = address(host: String(source[source.index(after: prefix)..<colon]), port: port) else { return nil }
+        return (transport, address)
     }
 
     static func address(host: String, port: Int) -> SocketAddress? {
@@ -369,4 +377,6 @@ struct RingTarget: Sendable {
     var address: SocketAddress
     /// The trunk's credentials, for a carrier that challenges our INVITE.
     var credentials: DigestClient?
+    /// TCP for a phone that registered over TCP: it is rung down that connection.
+    var transport: SIPTransportProtocol = .udp
 }

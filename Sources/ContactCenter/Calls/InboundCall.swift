@@ -247,8 +247,12 @@ final class InboundCall: @unchecked Sendable {
 
     // MARK: Answering
 
-    private func contact() -> SIPNameAddress {
-        SIPNameAddress(uri: SIPURI(user: "hotline", host: center.settings.sipHost, port: center.settings.sipPort))
+    /// Our Contact for a dialog over `transport` (the caller's, by default): the far end's
+    /// in-dialog requests come back the same way.
+    private func contact(_ transport: SIPTransportProtocol? = nil) -> SIPNameAddress {
+        var uri = SIPURI(user: "hotline", host: center.settings.sipHost, port: center.settings.sipPort)
+        if (transport ?? peer.transport) == .tcp { uri.parameters.set("transport", "tcp") }
+        return SIPNameAddress(uri: uri)
     }
 
     private func answer() {
@@ -508,10 +512,11 @@ final class InboundCall: @unchecked Sendable {
         }
     }
 
-    private func via() -> SIPVia {
+    /// A top Via with a new branch for a request we send over `transport`.
+    private func via(_ transport: SIPTransportProtocol) -> SIPVia {
         var parameters = SIPParameters()
         parameters.set("rport", nil)
-        return SIPVia(transport: "UDP", host: center.settings.sipHost, port: center.settings.sipPort,
+        return SIPVia(transport: transport.rawValue, host: center.settings.sipHost, port: center.settings.sipPort,
                       branch: tags.branch(), parameters: parameters)
     }
 
@@ -528,16 +533,16 @@ final class InboundCall: @unchecked Sendable {
         headers.add(.contentType, "application/sdp")
         headers.add(.userAgent, userAgent)
         let invite = SIPMessage(
-            startLine: .request(method: .invite, uri: target), via: [via()],
+            startLine: .request(method: .invite, uri: target), via: [via(candidate.transport)],
             from: SIPNameAddress(displayName: "\"\(record.dialled)\"", uri: callerURI, parameters: fromParameters),
             to: to, callID: UUID.random().uuidString.lowercased() + "@" + center.settings.sipHost, cseq: SIPCSeq(1, .invite),
-            maxForwards: 70, contacts: [contact()], extraHeaders: headers, body: Array(offer.serialized().utf8))
+            maxForwards: 70, contacts: [contact(candidate.transport)], extraHeaders: headers, body: Array(offer.serialized().utf8))
         agent?.ringing = candidate
         agent?.digest = candidate.credentials
         // The transport's socket for the address is the endpoint's to look up.
         let center = self.center
         center.onEndpoint {
-            let peer = center.udpPeer(candidate.address)
+            let peer = center.peer(candidate.transport, candidate.address)
             self.onLoop {
                 guard self.state != .ended, self.agent?.attempt == attempt else { return }
                 guard let peer else {
@@ -584,7 +589,7 @@ final class InboundCall: @unchecked Sendable {
               let (name, value) = digest.answer(response, to: invite) else { return false }
         agent?.digest = digest
         var retry = invite
-        retry.via = [via()]
+        retry.via = [via(peer.transport)]
         retry.cseq = SIPCSeq(invite.cseq.sequence + 1, .invite)
         retry.addHeader(name, value)
         send(retry, to: peer, attempt: attempt)
@@ -605,12 +610,12 @@ final class InboundCall: @unchecked Sendable {
         let current = agent?.attempt == attempt && state != .ended
         if (200..<300).contains(status) {
             guard var dialog = SIPDialog(uacRequest: invite, response: response) else { return }
-            let ack = dialog.makeACK(inviteSequence: invite.cseq.sequence, via: via())
+            let ack = dialog.makeACK(inviteSequence: invite.cseq.sequence, via: via(peer.transport))
             sip { $0.sendStateless(ack, to: peer) }
             if let existing = agent?.dialog, existing.id == dialog.id { return }   // a retransmitted 2xx
             guard current, agent?.dialog == nil else {
                 // Answered too late (the caller left, or we rang on): hang it up.
-                let bye = dialog.makeRequest(.bye, via: via())
+                let bye = dialog.makeRequest(.bye, via: via(peer.transport))
                 send(bye, to: peer)
                 return
             }
@@ -621,7 +626,7 @@ final class InboundCall: @unchecked Sendable {
                 try media?.agentAnswered(answer)
             } catch {
                 logger.info("agent's answer not usable", metadata: ["error": "\(error)"])
-                let bye = dialog.makeRequest(.bye, via: via())
+                let bye = dialog.makeRequest(.bye, via: via(peer.transport))
                 send(bye, to: peer)
                 ringNext()
                 return
@@ -656,7 +661,7 @@ final class InboundCall: @unchecked Sendable {
         case .answered:
             if party != .caller, let id = callerDialog {
                 // The endpoint keeps the caller's dialog current (route set, remote target, CSeq).
-                let (via, peer) = (via(), peer)
+                let (via, peer) = (via(peer.transport), peer)
                 sip { endpoint in
                     guard var dialog = endpoint.dialogs[id] else { return }
                     endpoint.send(dialog.makeRequest(.bye, via: via), to: peer, onResponse: { _ in })
@@ -676,7 +681,7 @@ final class InboundCall: @unchecked Sendable {
         _ = machine.callEnded()
         if let leg = agent {
             if var dialog = leg.dialog, party != .agent, let peer = leg.peer {
-                send(dialog.makeRequest(.bye, via: via()), to: peer)
+                send(dialog.makeRequest(.bye, via: via(peer.transport)), to: peer)
             } else if leg.dialog == nil {
                 cancelAgentInvite()
             }

@@ -36,6 +36,9 @@ public final class SIPTransportService: Service, @unchecked Sendable {
     private var channels: [Channel] = []
     private(set) var udpChannels: [Channel] = []
     private var connectionsPerAddress: [String: Int] = [:]
+    /// Open TCP connections by their remote address: requests to a phone that registered over TCP
+    /// go back down its own connection (it is usually behind NAT and accepts no new ones).
+    private var tcpConnections: [SocketAddress: Channel] = [:]
 
     public init(configuration: Configuration, endpoint: SIPEndpoint, logger: Logger) {
         self.configuration = configuration
@@ -102,6 +105,18 @@ public final class SIPTransportService: Service, @unchecked Sendable {
         return SIPPeer(transport: .udp, remote: remote, channel: udp)
     }
 
+    /// A peer to send to over `transport`: on UDP, our socket; on TCP, the open connection from
+    /// `remote` (nil when it has none). Call on the endpoint's loop.
+    public func peer(_ transport: SIPTransportProtocol, to remote: SocketAddress) -> SIPPeer? {
+        switch transport {
+        case .udp:
+            return udpPeer(to: remote)
+        case .tcp:
+            guard let connection = tcpConnections[remote], connection.isActive else { return nil }
+            return SIPPeer(transport: .tcp, remote: remote, channel: connection)
+        }
+    }
+
     /// Closes every socket.
     public func stop() async {
         for c in channels { try? await c.close() }
@@ -123,6 +138,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
             return false
         }
         connectionsPerAddress[ip] = n + 1
+        if let remote = channel.remoteAddress { tcpConnections[remote] = channel }
         return true
     }
 
@@ -130,6 +146,7 @@ public final class SIPTransportService: Service, @unchecked Sendable {
         let ip = channel.remoteAddress?.ipAddress ?? "?"
         let n = connectionsPerAddress[ip, default: 1] - 1
         connectionsPerAddress[ip] = n > 0 ? n : nil
+        if let remote = channel.remoteAddress, tcpConnections[remote] === channel { tcpConnections[remote] = nil }
     }
 }
 

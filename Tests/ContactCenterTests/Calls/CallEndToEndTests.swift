@@ -1,6 +1,7 @@
-import ContactCenter
+@testable import ContactCenter
 import Foundation
 import Media
+import NIOCore
 import SIP
 import Storage
 import Testing
@@ -177,6 +178,81 @@ struct CallEndToEndTests {
         #expect(record.waitSeconds != nil)
         await phone.stop()
         await agent.stop()
+    }
+
+    @Test("an agent registered over TCP is rung down its connection, and the whole dialog stays on it")
+    func agentOverTCP() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let agent = try await bed.phone()
+        try await agent.connectTCP(to: bed.tcpPort)
+        // Hotline has the connection once it answers on it.
+        let options = SIPMessage(startLine: .request(method: .options, uri: SIPURI(host: "127.0.0.1", port: bed.tcpPort)),
+                                 via: [agent.via()], from: SIPNameAddress(uri: SIPURI(user: "8003", host: "127.0.0.1"), parameters: {
+                                     var p = SIPParameters()
+                                     p.set("tag", agent.makeTag())
+                                     return p
+                                 }()), to: SIPNameAddress(uri: SIPURI(host: "127.0.0.1")), callID: "ping@test",
+                                 cseq: SIPCSeq(1, .options), maxForwards: 70)
+        agent.send(options, to: bed.tcpPort)
+        #expect(try await agent.finalResponse(to: options).statusCode == 200)
+        try await bed.register(agent, as: "8003")
+
+        let phone = try await bed.phone()
+        let (invite, ok) = try await call(bed, phone)
+        try await eventually("the CRM request") { bed.crm.requests.count == 1 }
+        for key in "08003" { try await phone.press(key) }
+        let ring = try await agent.wait(for: "INVITE to the agent over TCP") { $0.isRequest && $0.method == .invite }
+        #expect(ring.via.first?.transport == "TCP")
+        #expect(ring.contacts.first?.uri.parameters.value("transport") == "tcp")
+        agent.answer(ring)
+        let ack = try await agent.wait(for: "ACK over TCP") { $0.isRequest && $0.method == .ack }
+        #expect(ack.via.first?.transport == "TCP")
+        try await agent.sendAudio(count: 20, byte: 0x55)
+        try await eventually("the agent's audio at the caller") { phone.audioBytes.contains(0x55) }
+
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        let agentBye = try await agent.wait(for: "BYE to the agent over TCP") { $0.isRequest && $0.method == .bye }
+        #expect(agentBye.via.first?.transport == "TCP")
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.agent == "8003")
+        #expect(record.hangupBy == .caller)
+        await phone.stop()
+        await agent.stop()
+    }
+
+    @Test("the transport knows a TCP connection while it is open, and forgets it when it closes")
+    func tcpConnectionTable() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let agent = try await bed.phone()
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
+        try await agent.connectTCP(to: bed.tcpPort)
+        let remote = try SocketAddress(ipAddress: "127.0.0.1", port: agent.sipPort)
+        let transport = bed.transport!
+        try await eventually("the connection in the table") {
+            try await bed.onLoop { transport.peer(.tcp, to: remote)?.transport == .tcp }
+        }
+        #expect(try await bed.onLoop { transport.peer(.tcp, to: address) } == nil)
+        #expect(try await bed.onLoop { transport.peer(.udp, to: address)?.transport } == .udp)
+        try await agent.tcp!.close()
+        try await eventually("the closed connection gone from the table") {
+            try await bed.onLoop { transport.peer(.tcp, to: remote) == nil }
+        }
+        await agent.stop()
+    }
+
+    @Test("a registration's source names its transport and address")
+    func registrationSources() {
+        let udp = CallCenter.parseSource("udp:10.0.0.7:5060")
+        #expect(udp?.0 == .udp && udp?.1 == (try? SocketAddress(ipAddress: "10.0.0.7", port: 5060)))
+        let tcp = CallCenter.parseSource("tcp:::1:51234")
+        #expect(tcp?.0 == .tcp && tcp?.1 == (try? SocketAddress(ipAddress: "::1", port: 51234)))
+        #expect(CallCenter.parseSource("sctp:10.0.0.7:5060") == nil)
+        #expect(CallCenter.parseSource("udp:10.0.0.7") == nil)
+        #expect(CallCenter.parseSource("udp:not-an-ip:5060") == nil)
     }
 
     @Test("the agent hangs up: Hotline sends BYE to the caller")

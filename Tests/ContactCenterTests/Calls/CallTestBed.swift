@@ -99,6 +99,8 @@ final class CallTestBed: @unchecked Sendable {
     private(set) var transport: SIPTransportService!
     private(set) var center: CallCenter!
     private(set) var sipPort = 0
+    /// The SIP TCP listener's port.
+    private(set) var tcpPort = 0
     private let ended = NIOLockedValueBox<[CallRecord]>([])
     /// The store the call records are written to (SQLite in the test's folder).
     private(set) var store: SQLStore!
@@ -208,10 +210,11 @@ final class CallTestBed: @unchecked Sendable {
         var sipConfiguration = SIPTransportService.Configuration()
         sipConfiguration.bindAddresses = ["127.0.0.1"]
         sipConfiguration.port = 0
-        sipConfiguration.tcp = false
+        sipConfiguration.tcp = true
         transport = SIPTransportService(configuration: sipConfiguration, endpoint: endpoint, logger: logger)
         try await transport.start()
-        sipPort = transport.boundAddresses[0].1.port!
+        sipPort = transport.boundAddresses.first { $0.0 == .udp }!.1.port!
+        tcpPort = transport.boundAddresses.first { $0.0 == .tcp }!.1.port!
 
         // A range of its own, so test beds running side by side never share ports.
         let base = 30000 + 2 * Int.random(in: 0..<10_000)
@@ -232,7 +235,7 @@ final class CallTestBed: @unchecked Sendable {
         center = try await loop.submit {
             let center = CallCenter(endpoint: endpoint, configuration: configuration, settings: settings,
                                     ports: RTPPortPool(range: ports), prompts: PromptResolver(cacheDirectory: settings.speechCacheDirectory),
-                                    timers: timers, records: writer, udpPeer: { transport.udpPeer(to: $0) }, logger: logger, now: now,
+                                    timers: timers, records: writer, peer: { transport.peer($0, to: $1) }, logger: logger, now: now,
                                     callLoops: [callLoop, loop])
             center.onCallEnded = { record in ended.withLockedValue { $0.append(record) } }
             endpoint.delegate = center
@@ -283,12 +286,14 @@ final class CallTestBed: @unchecked Sendable {
         timers.fire(label)
     }
 
-    /// Registers `phone` as agent extension `ext`, as a REGISTER from it would.
+    /// Registers `phone` as agent extension `ext`, as a REGISTER from it would (over its TCP
+    /// connection when it has one).
     func register(_ phone: TestPhone, as ext: String) async throws {
         let endpoint = self.endpoint!
+        let transport = phone.tcp == nil ? "udp" : "tcp"
         let binding = Registrar.Binding(contact: SIPNameAddress(uri: SIPURI(user: ext, host: "127.0.0.1", port: phone.sipPort)),
                                         expires: Int64(Date().timeIntervalSince1970) + 3600, callID: "reg-\(ext)", cseq: 1,
-                                        source: "udp:127.0.0.1:\(phone.sipPort)", q: 1)
+                                        source: "\(transport):127.0.0.1:\(phone.sipPort)", q: 1)
         try await loop.submit {
             endpoint.registrar.restore([ext: [binding]], now: Int64(Date().timeIntervalSince1970))
         }.get()

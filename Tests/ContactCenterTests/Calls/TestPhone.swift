@@ -26,6 +26,8 @@ func eventually(_ what: String, limit: Duration = .seconds(10), _ condition: @Se
 final class TestPhone: @unchecked Sendable {
     let loop: any EventLoop
     private(set) var channel: (any Channel)!
+    /// Set by ``connectTCP(to:)``: SIP then goes over this connection, as from a phone registered over TCP.
+    private(set) var tcp: (any Channel)?
     private(set) var rtp: RTPSocket!
     let host: String
     private let state = NIOLockedValueBox<State>(State())
@@ -68,12 +70,27 @@ final class TestPhone: @unchecked Sendable {
         }.get()
     }
 
+    /// Opens a TCP connection to the hotline's SIP port; all SIP goes over it from now on.
+    func connectTCP(to port: Int, host: String = "127.0.0.1") async throws {
+        let state = self.state
+        let parser = self.parser
+        tcp = try await ClientBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SIPStreamFramer(maxBodyBytes: 65_535)))
+                    try channel.pipeline.syncOperations.addHandler(StreamInbox(state: state, parser: parser))
+                }
+            }
+            .connect(host: host, port: port).get()
+    }
+
     func stop() async {
+        try? await tcp?.close()
         try? await channel?.close()
         try? await rtp?.close().get()
     }
 
-    var sipPort: Int { channel.localAddress!.port! }
+    var sipPort: Int { (tcp ?? channel).localAddress!.port! }
     var rtpPort: Int { rtp.port }
     var rtpPacketsReceived: Int { state.withLockedValue { $0.rtpPackets } }
     var messages: [SIPMessage] { state.withLockedValue { $0.messages } }
@@ -100,9 +117,35 @@ final class TestPhone: @unchecked Sendable {
         }
     }
 
+    /// The same for a TCP connection: framed messages; BYE and CANCEL answered down the connection.
+    private final class StreamInbox: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = SIPStreamFramer.Frame
+        typealias OutboundOut = ByteBuffer
+        let state: NIOLockedValueBox<State>
+        let parser: SIPMessageParser
+        init(state: NIOLockedValueBox<State>, parser: SIPMessageParser) {
+            self.state = state
+            self.parser = parser
+        }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard case let .message(bytes) = unwrapInboundIn(data),
+                  let message = try? parser.parse(bytes, fromStream: true) else { return }
+            state.withLockedValue { $0.messages.append(message) }
+            if message.isRequest, message.method == .bye || message.method == .cancel {
+                let ok = SIPResponseBuilder.response(to: message, status: 200)
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: ok.serialized())), promise: nil)
+            }
+        }
+    }
+
     // MARK: Sending
 
+    /// Sends a message: down the TCP connection when there is one, else by UDP to `host`:`port`.
     func send(_ message: SIPMessage, to port: Int, host: String = "127.0.0.1") {
+        if let tcp {
+            tcp.writeAndFlush(tcp.allocator.buffer(bytes: message.serialized()), promise: nil)
+            return
+        }
         let address = try! SocketAddress(ipAddress: host, port: port)
         var buffer = channel.allocator.buffer(capacity: 2048)
         buffer.writeBytes(message.serialized())
@@ -117,7 +160,7 @@ final class TestPhone: @unchecked Sendable {
     func via() -> SIPVia {
         var p = SIPParameters()
         p.set("rport", nil)
-        return SIPVia(transport: "UDP", host: host, port: sipPort, branch: SIPVia.magicCookie + "-" + UUID().uuidString.prefix(12), parameters: p)
+        return SIPVia(transport: tcp == nil ? "UDP" : "TCP", host: host, port: sipPort, branch: SIPVia.magicCookie + "-" + UUID().uuidString.prefix(12), parameters: p)
     }
 
     /// An SDP offer or answer for our RTP socket: PCMU, PCMA and telephone-event/8000 on 101.
