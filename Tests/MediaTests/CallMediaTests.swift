@@ -99,6 +99,55 @@ import Testing
         #expect(peerPool.inUse == 0)
     }
 
+    @Test func lateOfferOursFirstThenTheCallersAnswerStartsTheLeg() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let pool = RTPPortPool(range: testPortRange(44)), peerPool = RTPPortPool(range: testPortRange(45))
+        let peer = try await TestPeer.open(on: group.next(), pool: peerPool)
+        let dir = try TemporaryDirectory()
+        let samples = Self.voice(seconds: 0.2, frequency: 300, offset: 0)
+        try WAV.write(WAVAudio(samples: samples), path: dir.file("prompt.wav"))
+        let prompt = try PromptLibrary().load(path: dir.file("prompt.wav"))
+        let call = try await Call.open(on: group.next(), pool: pool, configuration: config)
+
+        // No answer to apply before an offer was made.
+        await #expect(throws: CallMediaError.noCallerOffer) { try await call.run { try $0.callerAnswered(testSDP(port: peer.port)) } }
+        let (offer, again, waiting) = try await call.run { media in
+            let offer = try media.offerCaller()
+            // A playlist asked for now waits for the answer.
+            media.play([prompt], bargeIn: false, loop: false)
+            return (offer, try media.offerCaller(), media.isAwaitingCallerAnswer)
+        }
+        #expect(offer == again)
+        #expect(waiting)
+        #expect(offer.media.first?.port == call.media.callerPort)
+        #expect(offer.media.first?.formats == ["8", "0", "101"])
+        #expect(try await call.run { $0.isCallerAnswered } == false)
+
+        // An answer naming a codec we did not offer is refused; the offer still waits.
+        await #expect(throws: CallMediaError.self) {
+            try await call.run { try $0.callerAnswered(testSDP(port: peer.port, codecs: [("G729", 18)])) }
+        }
+        #expect(try await call.run { $0.isAwaitingCallerAnswer })
+
+        try await call.run { try $0.callerAnswered(testSDP(port: peer.port, codecs: [("PCMU", 0)])) }
+        #expect(try await call.run { $0.isCallerAnswered && !$0.isAwaitingCallerAnswer })
+        _ = try await call.events.wait("prompt end") { $0.contains(.promptEnded(.completed)) }
+        let packets = try await peer.waitForRTP(count: 10)
+        #expect(Array(packets.prefix(10)).flatMap(\.payload) == MuLaw.encode(samples))
+
+        // A later offer without an answer is withdrawn; the leg runs on as it was.
+        let renewed = try await call.run { media in
+            let offer = try media.offerCaller()
+            media.withdrawCallerOffer()
+            return offer
+        }
+        #expect(renewed.origin.sessionVersion != offer.origin.sessionVersion)
+        #expect(try await call.run { $0.isCallerAnswered && !$0.isAwaitingCallerAnswer })
+        _ = try await call.close()
+        #expect(pool.inUse == 0)
+        try await peer.close()
+    }
+
     @Test func telephoneEventDigitsOnceWithBargeIn() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let pool = RTPPortPool(range: testPortRange(3)), peerPool = RTPPortPool(range: testPortRange(4))

@@ -189,7 +189,12 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         guard let id = SIPDialogID.forIncoming(request) else { return }
         // The ACK stops the 200's retransmissions even when the call already ended (a flow
         // that hangs up at once can end the call before its ACK is read).
-        if let key = awaitingACK.removeValue(forKey: id) { endpoint.acknowledged(key) }
+        guard let key = awaitingACK.removeValue(forKey: id) else { return }
+        endpoint.acknowledged(key)
+        // An answer to our offer (late offer, in the INVITE or a re-INVITE) is the call's to apply.
+        if let call = byDialog[id], call.lateOffer || !request.body.isEmpty {
+            call.onLoop { call.acknowledged(request) }
+        }
     }
 
     /// Notes that the 2xx sent in the INVITE transaction `key` (initial or re-INVITE) awaits
@@ -248,16 +253,18 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
             onCallEnded?(record)
             return
         }
-        let offer: SessionDescription
-        do {
-            guard !request.body.isEmpty else { throw SDPError.missingLine("v=") }
-            offer = try SessionDescription(parsing: request.body)
-        } catch {
-            logger.info("call refused: no usable SDP offer", metadata: ["error": "\(error)"])
-            var response = SIPResponseBuilder.response(to: request, status: 488, toTag: endpoint.makeTag())
-            response.addHeader(.warning, "399 hotline \"an SDP offer in the INVITE is required\"")
-            endpoint.respond(response, to: transaction)
-            return
+        // No body is a late offer: ours goes in the 200, the caller's answer comes in the ACK.
+        var offer: SessionDescription?
+        if !request.body.isEmpty {
+            do {
+                offer = try SessionDescription(parsing: request.body)
+            } catch {
+                logger.info("call refused: unusable SDP offer", metadata: ["error": "\(error)"])
+                var response = SIPResponseBuilder.response(to: request, status: 488, toTag: endpoint.makeTag())
+                response.addHeader(.warning, "399 hotline \"\(error)\"")
+                endpoint.respond(response, to: transaction)
+                return
+            }
         }
         channelsInUse[trunk.name, default: 0] += 1
         statistics.callsStarted += 1
@@ -265,7 +272,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         let call = InboundCall(center: self, loop: loop, invite: request, transaction: transaction, peer: peer, trunk: trunk,
                                dialled: dialled, destination: destination, configuration: configuration)
         byTransaction[transaction] = call
-        call.onLoop { call.start(offer: offer) }
+        call.onLoop { [offer] in call.start(offer: offer) }
     }
 
     /// The number dialled: the Request-URI's user part without a `+86` or `0086` prefix and

@@ -88,6 +88,7 @@ final class InboundCall: @unchecked Sendable {
         logger = center.logger
         logger[metadataKey: "call"] = "\(record.id)"
         if case .agent(let ext) = destination { directAgent = ext }
+        lateOffer = invite.body.isEmpty
         if let value = invite.headers.fieldValues(.sessionExpires).first,
            let seconds = Int(value.prefix { $0.isNumber }), seconds >= 90 {
             sessionInterval = seconds
@@ -95,6 +96,8 @@ final class InboundCall: @unchecked Sendable {
     }
 
     private var directAgent: String?
+    /// The INVITE carried no SDP: our offer goes in the 200, the answer comes in the ACK.
+    let lateOffer: Bool
 
     var dialogIDs: [SIPDialogID] { [callerDialog, agent?.dialog?.id].compactMap { $0 } }
 
@@ -116,7 +119,9 @@ final class InboundCall: @unchecked Sendable {
 
     // MARK: Start
 
-    func start(offer: SessionDescription) {
+    /// Starts the call; `offer` is nil for an INVITE without SDP (late offer): our offer then goes in
+    /// the 200 and the caller's answer comes in the ACK.
+    func start(offer: SessionDescription?) {
         logger.info("call from trunk", metadata: [
             "trunk": "\(trunk.name)", "caller": "\(PhoneNumberMask.mask(record.caller))", "dialled": "\(record.dialled)",
         ])
@@ -135,7 +140,11 @@ final class InboundCall: @unchecked Sendable {
                     self.media = media
                     media.onEvent = { [weak self] event in self?.mediaEvent(event) }
                     do {
-                        answerSDP = Array(try media.answerCaller(offer: offer).serialized().utf8)
+                        if let offer {
+                            answerSDP = Array(try media.answerCaller(offer: offer).serialized().utf8)
+                        } else {
+                            answerSDP = Array(try media.offerCaller().serialized().utf8)
+                        }
                     } catch {
                         logger.info("offer not acceptable", metadata: ["error": "\(error)"])
                         end(status: 488, by: .system, cause: "488 Not Acceptable Here")
@@ -308,6 +317,13 @@ final class InboundCall: @unchecked Sendable {
 
     private func earlyMedia() {
         guard state == .proceeding else { return }
+        if media?.isAwaitingCallerAnswer == true {
+            // Our offer may go only in a reliable response (RFC 3261 §13.2.1), and provisional ones are
+            // not reliable here: a caller who sent no offer is answered, and hears the prompt after the ACK.
+            logger.debug("late offer: answering instead of early media")
+            answer()
+            return
+        }
         var response = SIPResponseBuilder.response(to: invite, status: 183, toTag: localTag)
         response.contacts = [contact()]
         response.addHeader(.contentType, "application/sdp")
@@ -378,20 +394,38 @@ final class InboundCall: @unchecked Sendable {
         }
     }
 
+    /// The ACK for a 200 that carried our offer (late offer): its SDP is the caller's answer. Without a
+    /// usable one, a call that has no media yet is ended; a running one keeps its media as it was.
+    func acknowledged(_ ack: SIPMessage) {
+        guard state == .answered, let media, media.isAwaitingCallerAnswer else { return }
+        let running = media.isCallerAnswered
+        do {
+            guard !ack.body.isEmpty else { throw SDPError.missingLine("v=") }
+            try media.callerAnswered(try SessionDescription(parsing: ack.body))
+        } catch {
+            media.withdrawCallerOffer()
+            logger.info("no usable answer to our offer in the ACK", metadata: ["error": "\(error)"])
+            if !running { end(by: .system, cause: "no-answer-in-ack") }
+        }
+    }
+
     /// A re-INVITE from the caller: hold, resume, a new address, or a session refresh.
     private func reinvite(_ request: SIPMessage, transaction key: TransactionKey) {
         var response = SIPResponseBuilder.response(to: request, status: 200)
-        if !request.body.isEmpty {
-            do {
+        do {
+            guard let media else { throw CallMediaError.callerNotAnswered }
+            if request.body.isEmpty {
+                // No offer (a refresh, or a late offer): ours goes in the 200, the answer in the ACK.
+                answerSDP = Array(try media.offerCaller().serialized().utf8)
+            } else {
                 let offer = try SessionDescription(parsing: request.body)
-                guard let media else { throw CallMediaError.callerNotAnswered }
                 answerSDP = Array(try media.updateCaller(offer: offer).serialized().utf8)
-            } catch {
-                var refusal = SIPResponseBuilder.response(to: request, status: 488)
-                refusal.addHeader(.warning, "399 hotline \"\(error)\"")
-                respond(refusal, to: key)
-                return
             }
+        } catch {
+            var refusal = SIPResponseBuilder.response(to: request, status: 488)
+            refusal.addHeader(.warning, "399 hotline \"\(error)\"")
+            respond(refusal, to: key)
+            return
         }
         response.contacts = [contact()]
         if let sessionInterval { response.addHeader(.sessionExpires, "\(sessionInterval);refresher=uac") }

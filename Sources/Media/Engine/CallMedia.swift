@@ -46,6 +46,8 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
     private let ports: RTPPortPool
     private let logger: Logger
     private var callerNegotiator: SDPNegotiator
+    /// Our offer to the caller (late offer), until its answer arrives.
+    private var callerOffer: SessionDescription?
 
     private var agentOpening: EventLoopFuture<SessionDescription>?
     private var agentNegotiator: SDPNegotiator?
@@ -124,11 +126,54 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         do { (answer, audio) = try negotiator.answer(offer, rtpPort: callerPort) } catch { throw .sdp(error) }
         let address = try Self.socketAddress(audio)
         callerNegotiator = negotiator
+        callerOffer = nil
+        startCallerLeg(audio, address: address)
+        return answer
+    }
+
+    /// Our offer to a caller whose INVITE (or re-INVITE) carried none — a late offer, RFC 3261 §13.2.1: it goes
+    /// in the 200, and the caller's answer comes in the ACK (``callerAnswered(_:)``). Until then the caller
+    /// hears nothing and a playlist waits. Asked again before the answer, it returns the same offer (for a
+    /// retransmitted INVITE).
+    public func offerCaller() throws(CallMediaError) -> SessionDescription {
+        eventLoop.assertInEventLoop()
+        guard isOpen else { throw .closed }
+        if let callerOffer { return callerOffer }
+        let offer = callerNegotiator.makeOffer(rtpPort: callerPort)
+        callerOffer = offer
+        return offer
+    }
+
+    /// Whether an offer from ``offerCaller()`` still waits for the caller's answer.
+    public var isAwaitingCallerAnswer: Bool { callerOffer != nil }
+
+    /// Forgets an offer from ``offerCaller()`` that got no usable answer: the media stays as it was.
+    public func withdrawCallerOffer() {
+        eventLoop.assertInEventLoop()
+        callerOffer = nil
+    }
+
+    /// The caller's answer (in the ACK) to ``offerCaller()``: starts (or, on a re-INVITE, updates) the caller leg
+    /// as ``answerCaller(offer:)`` does. Throws like it, or ``CallMediaError/noCallerOffer``.
+    public func callerAnswered(_ answer: SessionDescription) throws(CallMediaError) {
+        eventLoop.assertInEventLoop()
+        guard isOpen else { throw .closed }
+        guard let offer = callerOffer else { throw .noCallerOffer }
+        let audio: NegotiatedAudio
+        do { audio = try callerNegotiator.process(answer: answer, to: offer) } catch { throw .sdp(error) }
+        let address = try Self.socketAddress(audio)
+        callerOffer = nil
+        startCallerLeg(audio, address: address)
+    }
+
+    /// Starts the caller leg, the bridge, the tick and a waiting playlist; for a leg that runs, applies a
+    /// new negotiation (hold, resume, codec, address).
+    private func startCallerLeg(_ audio: NegotiatedAudio, address: SocketAddress) {
         if callerLeg != nil {
             callerLeg!.renegotiated(audio)
             callerLeg!.retarget(to: address)
             bridge!.setCodec(audio.codec, for: .caller)
-            return answer
+            return
         }
         let now = MediaClock.now()
         callerLeg = MediaLeg(audio: audio, signalledAddress: address, start: now, deadMediaTimeout: configuration.deadMediaTimeout,
@@ -145,7 +190,6 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         }
         logger.debug("caller answered", metadata: ["codec": "\(audio.codec)", "remote": "\(address)",
                                                    "dtmf": "\(audio.usesInbandDTMF ? "in-band" : "rfc4733")"])
-        return answer
     }
 
     /// Answers a re-INVITE from the caller: hold (`sendonly`/`inactive`/`c=0.0.0.0`), resume, a new address

@@ -101,6 +101,8 @@ public enum CallMediaError: Error, Sendable, Equatable, CustomStringConvertible 
     case noAgentLeg
     /// A recording is already running.
     case alreadyRecording
+    /// ``CallMedia/callerAnswered(_:)`` without an offer from ``CallMedia/offerCaller()`` waiting for it.
+    case noCallerOffer
 
     /// True when the call layer should answer the offer with 488 Not Acceptable Here.
     public var isNotAcceptableHere: Bool {
@@ -118,6 +120,7 @@ public enum CallMediaError: Error, Sendable, Equatable, CustomStringConvertible 
         case .callerNotAnswered: "the caller's offer has not been answered"
         case .noAgentLeg: "no agent leg is open"
         case .alreadyRecording: "the call is already being recorded"
+        case .noCallerOffer: "no offer to the caller waits for an answer"
         }
     }
 }

@@ -255,6 +255,62 @@ struct CallEndToEndTests {
         #expect(CallCenter.parseSource("udp:not-an-ip:5060") == nil)
     }
 
+    @Test("an INVITE without SDP (late offer): Hotline offers in the 200, the ACK's answer starts the media, the flow runs")
+    func lateOffer() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let phone = try await bed.phone()
+        let invite = phone.invite("959999", from: "13912345678", port: bed.sipPort, offer: false)
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        let offer = try SessionDescription(parsing: ok.body)
+        #expect(offer.media.first?.formats == ["8", "0", "101"])
+        #expect(phone.rtpPacketsReceived == 0)
+        phone.ack(ok, for: invite, port: bed.sipPort, answer: true)
+        try await eventually("the greeting after the ACK") { phone.rtpPacketsReceived > 3 }
+        try await eventually("the CRM request") { bed.crm.requests.count == 1 }
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        let record = try await bed.record(of: invite.callID)
+        #expect(record.answeredAt != nil)
+        #expect(record.hangupBy == .caller)
+        #expect((record.callerMedia?.packetsSent ?? 0) > 3)
+        await phone.stop()
+    }
+
+    @Test("a late offer whose ACK brings no answer: Hotline hangs up")
+    func lateOfferWithoutAnswer() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let invite = phone.invite("959999", from: "13912345678", port: bed.sipPort, offer: false)
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        phone.ack(ok, for: invite, port: bed.sipPort, answer: false)
+        let record = try await hungUp(bed, phone, invite)
+        #expect(record.hangupBy == .system)
+        #expect(record.hangupCause == "no-answer-in-ack")
+        await phone.stop()
+    }
+
+    @Test("a late offer to a flow that plays early media: answered instead (an offer needs a reliable response)")
+    func lateOfferToEarlyMedia() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let phone = try await bed.phone()
+        let invite = phone.invite("959998", from: "13912345678", port: bed.sipPort, offer: false)
+        let ok = try await phone.finalResponse(to: invite)
+        #expect(ok.statusCode == 200)
+        #expect(!phone.messages.contains { $0.statusCode == 183 })
+        #expect((try? SessionDescription(parsing: ok.body))?.media.first?.port ?? 0 > 0)
+        phone.ack(ok, for: invite, port: bed.sipPort, answer: true)
+        try await eventually("the prompt after the ACK") { phone.rtpPacketsReceived > 3 }
+        let bye = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+        #expect(try await phone.finalResponse(to: bye).statusCode == 200)
+        await phone.stop()
+    }
+
     @Test("the agent hangs up: Hotline sends BYE to the caller")
     func agentHangsUp() async throws {
         let bed = try await CallTestBed.started()

@@ -180,18 +180,20 @@ final class TestPhone: @unchecked Sendable {
     }
 
     /// Sends an INVITE for `number` from `caller@domain` to the hotline at `port`.
+    /// Without `offer`, the INVITE carries no SDP (a late offer: Hotline offers in its 200).
     func invite(_ number: String, from caller: String, domain: String = "carrier.example", port: Int,
-                headers extra: [(SIPHeaderName, String)] = []) -> SIPMessage {
+                headers extra: [(SIPHeaderName, String)] = [], offer: Bool = true) -> SIPMessage {
         var from = SIPNameAddress(uri: SIPURI(user: caller, host: domain))
         from.parameters.set("tag", makeTag())
         var headers = SIPHeaders()
-        headers.add(.contentType, "application/sdp")
+        if offer { headers.add(.contentType, "application/sdp") }
         for (name, value) in extra { headers.add(name, value) }
         let invite = SIPMessage(
             startLine: .request(method: .invite, uri: SIPURI(user: number, host: "127.0.0.1", port: port)), via: [via()],
             from: from, to: SIPNameAddress(uri: SIPURI(user: number, host: "127.0.0.1")),
             callID: UUID().uuidString + "@test", cseq: SIPCSeq(1, .invite), maxForwards: 70,
-            contacts: [SIPNameAddress(uri: SIPURI(user: caller, host: host, port: sipPort))], extraHeaders: headers, body: sdp())
+            contacts: [SIPNameAddress(uri: SIPURI(user: caller, host: host, port: sipPort))], extraHeaders: headers,
+            body: offer ? sdp() : [])
         send(invite, to: port)
         return invite
     }
@@ -210,13 +212,17 @@ final class TestPhone: @unchecked Sendable {
         }
     }
 
-    /// Sends the ACK for a 2xx and notes where the far end wants RTP.
-    func ack(_ response: SIPMessage, for invite: SIPMessage, port: Int) {
+    /// Sends the ACK for a 2xx and notes where the far end wants RTP. With `answer`, the ACK carries our
+    /// SDP (the answer to an offer in the 2xx).
+    func ack(_ response: SIPMessage, for invite: SIPMessage, port: Int, answer: Bool = false) {
         var to = invite.to
         to.tag = response.to.tag
+        var headers = SIPHeaders()
+        if answer { headers.add(.contentType, "application/sdp") }
         let ack = SIPMessage(startLine: .request(method: .ack, uri: response.contacts.first?.uri ?? invite.requestURI!),
                              via: [via()], from: invite.from, to: to, callID: invite.callID,
-                             cseq: SIPCSeq(invite.cseq.sequence, .ack), maxForwards: 70)
+                             cseq: SIPCSeq(invite.cseq.sequence, .ack), maxForwards: 70, extraHeaders: headers,
+                             body: answer ? sdp() : [])
         send(ack, to: port)
         noteRemoteRTP(response.body)
     }
