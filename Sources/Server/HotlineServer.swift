@@ -285,6 +285,7 @@ enum Metrics {
         # TYPE hotline_calls_refused_total counter
         hotline_calls_refused_total{reason="allow-list"} \(calls.refusedByAllowList)
         hotline_calls_refused_total{reason="channel-limit"} \(calls.refusedByChannelLimit)
+        hotline_calls_refused_total{reason="call-rate"} \(calls.refusedByCallRate)
         hotline_calls_refused_total{reason="unknown-number"} \(calls.unknownNumber)
         # HELP hotline_media_ticks_total 20 ms media clock ticks run, all event loops together.
         # TYPE hotline_media_ticks_total counter

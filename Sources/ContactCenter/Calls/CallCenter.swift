@@ -68,6 +68,12 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// Calls by the dialogs they hold (caller side and agent side).
     private var byDialog: [SIPDialogID: InboundCall] = [:]
     private var channelsInUse: [String: Int] = [:]
+    private var rateLimits: CallRateLimits
+    /// Refusals by a call-rate limit not yet logged (one line per ``rateLogInterval`` at most: a flood
+    /// must not flood the log too), and when the last line was written.
+    private var unloggedRateRefusals = 0
+    private var lastRateLog: Date?
+    static let rateLogInterval: TimeInterval = 10
     /// INVITE transactions whose 2xx awaits its ACK, by dialog.
     private var awaitingACK: [SIPDialogID: TransactionKey] = [:]
     private var queueTurns: [String: Int] = [:]
@@ -83,6 +89,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         public var callsEnded = 0
         public var refusedByAllowList = 0
         public var refusedByChannelLimit = 0
+        public var refusedByCallRate = 0
         public var unknownNumber = 0
     }
 
@@ -93,6 +100,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                 now: @escaping @Sendable () -> Date = { Date() }, callLoops: [any EventLoop] = []) {
         self.endpoint = endpoint
         self.configuration = configuration
+        self.rateLimits = CallRateLimits(configuration)
         self.settings = settings
         self.ports = ports
         self.prompts = prompts
@@ -163,6 +171,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// Uses `configuration` for calls that start from now on; calls in progress go on unchanged.
     public func reload(_ configuration: HotlineConfiguration) {
         self.configuration = configuration
+        rateLimits.reconfigure(configuration)
         prompts.library.removeAll()
     }
 
@@ -230,6 +239,14 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
             reject(403, [])
             return
         }
+        if let limit = rateLimits.admit(trunk: trunk.name, at: now()) {
+            // Refused before any work is done for the call, and not recorded: under a flood, writing a
+            // record per refusal would take the store down with the node.
+            statistics.refusedByCallRate += 1
+            noteRateRefusal(limit)
+            reject(503, [(.retryAfter, "1")])
+            return
+        }
         let dialled = Self.dialledNumber(request)
         guard let destination = configuration.destination(forDialled: dialled) else {
             statistics.unknownNumber += 1
@@ -273,6 +290,21 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                                dialled: dialled, destination: destination, configuration: configuration)
         byTransaction[transaction] = call
         call.onLoop { [offer] in call.start(offer: offer) }
+    }
+
+    private func noteRateRefusal(_ limit: CallRateLimits.Limit) {
+        unloggedRateRefusals += 1
+        let time = now()
+        if let last = lastRateLog, time.timeIntervalSince(last) < Self.rateLogInterval { return }
+        let which: String
+        switch limit {
+        case .trunk(let name): which = "trunk '\(name)'"
+        case .node: which = "the node (hotline.calls-per-second)"
+        }
+        // The first refusal, then at most one line per interval with the count since the last.
+        logger.warning("calls refused: over the call rate of \(which)", metadata: ["refused": "\(unloggedRateRefusals)"])
+        unloggedRateRefusals = 0
+        lastRateLog = time
     }
 
     /// The number dialled: the Request-URI's user part without a `+86` or `0086` prefix and

@@ -27,8 +27,10 @@ extension ConfigurationReader {
             }
         }
         let maxCallDuration = mapping.duration("max-call-duration") ?? HotlineSettings.defaultMaxCallDuration
+        let callsPerSecond = mapping.wholeNumber("calls-per-second", minimum: 1)
         mapping.rejectUnknownKeys()
-        hotline = HotlineSettings(numbers: numbers, name: name, timeZone: timeZone, maxCallDuration: maxCallDuration)
+        hotline = HotlineSettings(numbers: numbers, name: name, timeZone: timeZone, maxCallDuration: maxCallDuration,
+                                  callsPerSecond: callsPerSecond)
         return hotline
     }
 
@@ -246,6 +248,7 @@ extension ConfigurationReader {
                 }
             }
             let channels = mapping.wholeNumber("channels", minimum: 1)
+            let callsPerSecond = mapping.wholeNumber("calls-per-second", minimum: 1)
             let proxy = mapping.text("proxy")
             var pricing = TrunkPricing()
             if let price = mapping.optional("price")?.mapping("price", what: "the price of trunk '\(entry.name)'") {
@@ -274,7 +277,8 @@ extension ConfigurationReader {
             }
             mapping.rejectUnknownKeys()
             trunks.append(Trunk(name: entry.name, allow: allow, registration: registration, proxy: proxy,
-                                channels: channels, pricing: pricing, outbound: outbound, location: entry.key.location))
+                                channels: channels, callsPerSecond: callsPerSecond, pricing: pricing, outbound: outbound,
+                                location: entry.key.location))
         }
     }
 

@@ -10,13 +10,18 @@ public struct HotlineSettings: Sendable, Equatable {
     public var timeZone: TimeZone
     /// Calls are ended (with BYE on both legs) after this long, whatever they are doing.
     public var maxCallDuration: Duration
+    /// New calls the node admits per second from all trunks together (bursts of up to one second's
+    /// worth); `nil` means no limit. Set it below what the node sustains, and a flood of calls gets
+    /// quick 503s instead of slowing every call down.
+    public var callsPerSecond: Int?
 
     public init(numbers: [String], name: String, timeZone: TimeZone = HotlineSettings.defaultTimeZone,
-                maxCallDuration: Duration = HotlineSettings.defaultMaxCallDuration) {
+                maxCallDuration: Duration = HotlineSettings.defaultMaxCallDuration, callsPerSecond: Int? = nil) {
         self.numbers = numbers
         self.name = name
         self.timeZone = timeZone
         self.maxCallDuration = maxCallDuration
+        self.callsPerSecond = callsPerSecond
     }
 
     /// Four hours.

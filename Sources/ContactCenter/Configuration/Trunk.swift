@@ -9,19 +9,23 @@ public struct Trunk: Sendable, Equatable {
     public var proxy: String?
     /// Maximum concurrent calls (the channels paid for); `nil` means no limit.
     public var channels: Int?
+    /// New calls admitted per second (bursts of up to one second's worth); `nil` means no limit.
+    /// Calls beyond it get 503 with Retry-After before any work is done for them.
+    public var callsPerSecond: Int?
     public var pricing: TrunkPricing
     public var outbound: OutboundPreference
     /// Where this is written in the configuration, for messages at run time.
     public var location: SourceLocation
 
     public init(name: String, allow: [IPAddressRange], registration: TrunkRegistration? = nil, proxy: String? = nil,
-                channels: Int? = nil, pricing: TrunkPricing = .init(), outbound: OutboundPreference = .init(),
-                location: SourceLocation) {
+                channels: Int? = nil, callsPerSecond: Int? = nil, pricing: TrunkPricing = .init(),
+                outbound: OutboundPreference = .init(), location: SourceLocation) {
         self.name = name
         self.allow = allow
         self.registration = registration
         self.proxy = proxy
         self.channels = channels
+        self.callsPerSecond = callsPerSecond
         self.pricing = pricing
         self.outbound = outbound
         self.location = location

@@ -1,6 +1,7 @@
 @testable import ContactCenter
 import Foundation
 import Media
+import NIOConcurrencyHelpers
 import NIOCore
 import SIP
 import Storage
@@ -381,6 +382,32 @@ struct CallEndToEndTests {
         _ = first.inDialog(.bye, invite: firstInvite, response: firstOK, cseq: 2, port: bed.sipPort)
         let record = try await bed.record(of: firstInvite.callID)
         #expect(record.hangupBy == .caller)
+        await first.stop()
+        await second.stop()
+    }
+
+    @Test("a trunk over its calls-per-second answers 503 with Retry-After: 1 at once, records nothing, and admits again a second later")
+    func callRateLimit() async throws {
+        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+        let bed = try await CallTestBed.started(callsPerSecond: 1, now: { clock.withLockedValue { $0 } })
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .silent
+        let first = try await bed.phone()
+        let (firstInvite, firstOK) = try await call(bed, first)
+        let second = try await bed.phone()
+        let refused = second.invite("959999", from: "13700000000", port: bed.sipPort)
+        let busy = try await second.finalResponse(to: refused)
+        #expect(busy.statusCode == 503)
+        #expect(busy.headers.fieldValues(.retryAfter) == ["1"])
+        #expect(try await bed.onLoop { bed.center.statistics.refusedByCallRate } == 1)
+        clock.withLockedValue { $0 += 1 }
+        let (thirdInvite, thirdOK) = try await call(bed, second)
+        for (phone, invite, ok) in [(first, firstInvite, firstOK), (second, thirdInvite, thirdOK)] {
+            _ = phone.inDialog(.bye, invite: invite, response: ok, cseq: 2, port: bed.sipPort)
+            _ = try await bed.record(of: invite.callID)
+        }
+        // The refused INVITE left no record.
+        #expect(!bed.records.contains { $0.sipCallID == refused.callID })
         await first.stop()
         await second.stop()
     }

@@ -108,10 +108,12 @@ final class CallTestBed: @unchecked Sendable {
     private var writerTask: Task<Void, Never>?
 
     /// The test configuration: the demo's flows with short generated prompts and this CRM.
-    static func configurationText(crmPort: Int, trunkAllow: String, channels: Int, carrierPort: Int = 9) -> (main: String, flows: String) {
+    static func configurationText(crmPort: Int, trunkAllow: String, channels: Int, carrierPort: Int = 9,
+                                  callsPerSecond: Int? = nil) -> (main: String, flows: String) {
         var main = DemoConfiguration.mainFile
         main = main.replacingOccurrences(of: "allow: [127.0.0.0/8, \"::1\"]", with: "allow: [\(trunkAllow)]")
-        main = main.replacingOccurrences(of: "channels: 30", with: "channels: \(channels)")
+        main = main.replacingOccurrences(of: "channels: 30", with: "channels: \(channels)"
+                                         + (callsPerSecond.map { "\n    calls-per-second: \($0)" } ?? ""))
         do {
             // An outbound trunk whose carrier (a test phone, when a test needs one) challenges INVITEs.
             main = main.replacingOccurrences(of: "numbers:\n  inbound:", with: """
@@ -178,19 +180,20 @@ final class CallTestBed: @unchecked Sendable {
     }
 
     /// A test bed, started.
-    static func started(trunkAllow: String = "127.0.0.1/32", channels: Int = 30,
+    static func started(trunkAllow: String = "127.0.0.1/32", channels: Int = 30, callsPerSecond: Int? = nil,
                         now: @escaping @Sendable () -> Date = { Date() }) async throws -> CallTestBed {
         let bed = CallTestBed()
-        try await bed.start(trunkAllow: trunkAllow, channels: channels, now: now)
+        try await bed.start(trunkAllow: trunkAllow, channels: channels, callsPerSecond: callsPerSecond, now: now)
         return bed
     }
 
     /// Starts the node; `now` is the wall clock flows see.
     func start(trunkAllow: String = "127.0.0.1/32", channels: Int = 30, promptMilliseconds: Int = 60, carrierPort: Int = 9,
-               now: @escaping @Sendable () -> Date = { Date() }) async throws {
+               callsPerSecond: Int? = nil, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         let crmPort = try await crm.start(group: group)
         try Self.writePrompts(into: directory + "/prompts", milliseconds: promptMilliseconds)
-        let text = Self.configurationText(crmPort: crmPort, trunkAllow: trunkAllow, channels: channels, carrierPort: carrierPort)
+        let text = Self.configurationText(crmPort: crmPort, trunkAllow: trunkAllow, channels: channels, carrierPort: carrierPort,
+                                          callsPerSecond: callsPerSecond)
         try text.main.write(toFile: directory + "/demo.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory + "/demo", withIntermediateDirectories: true)
         try text.flows.write(toFile: directory + "/demo/flows.yaml", atomically: true, encoding: .utf8)
