@@ -246,9 +246,9 @@ struct SIPService: Service {
 /// The Prometheus text exposition of the node's counters.
 enum Metrics {
     static func render(_ endpoint: SIPEndpoint, center: CallCenter) async throws -> String {
-        let (stats, registered, transactions, calls, active, busy) = try await endpoint.eventLoop.submit {
+        let (stats, registered, transactions, calls, active, busy, overloaded) = try await endpoint.eventLoop.submit {
             (endpoint.statistics, endpoint.registrar.registeredUsers(now: endpoint.now()).count, endpoint.serverTransactionCount,
-             center.statistics, center.activeCalls, center.callLoopBusy)
+             center.statistics, center.activeCalls, center.callLoopBusy, endpoint.isOverloaded)
         }.get()
         let loopLines = busy.enumerated().map { index, value in
             "hotline_event_loop_busy_ratio{loop=\"\(index)\"} \(value)"
@@ -266,6 +266,12 @@ enum Metrics {
         # HELP hotline_sip_retransmissions_absorbed_total Request retransmissions absorbed by transactions.
         # TYPE hotline_sip_retransmissions_absorbed_total counter
         hotline_sip_retransmissions_absorbed_total \(stats.retransmissionsAbsorbed)
+        # HELP hotline_sip_invites_shed_total New INVITEs answered 503 at once while the SIP receive queue was overloaded.
+        # TYPE hotline_sip_invites_shed_total counter
+        hotline_sip_invites_shed_total \(stats.invitesShed)
+        # HELP hotline_sip_overloaded 1 while new INVITEs are being shed.
+        # TYPE hotline_sip_overloaded gauge
+        hotline_sip_overloaded \(overloaded ? 1 : 0)
         # HELP hotline_sip_server_transactions Live server transactions.
         # TYPE hotline_sip_server_transactions gauge
         hotline_sip_server_transactions \(transactions)

@@ -30,6 +30,8 @@ public final class SIPEndpoint: @unchecked Sendable {
         /// Answer requests at the address and port they came from, whatever
         /// the Via says (RFC 3581 behaviour for every request).
         public var symmetricResponses = true
+        /// Retry-After of the 503 that sheds a new INVITE in overload.
+        public var overloadRetryAfterSeconds = 1
         public init() {}
     }
 
@@ -52,6 +54,40 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var malformed = 0
         public var retransmissionsAbsorbed = 0
         public var responsesSent = 0
+        /// New INVITEs answered 503 at once, without a transaction, while a socket was overloaded.
+        public var invitesShed = 0
+    }
+
+    /// The sockets whose receive queues are past their overload mark.
+    private var overloadedSources: Set<ObjectIdentifier> = []
+    /// Overload comes and goes many times a second in a flood: one log line per interval at most.
+    private var lastOverloadLog: NIODeadline?
+    private var overloadsSinceLog = 0
+    private var shedAtLastLog = 0
+    static let overloadLogInterval = TimeAmount.seconds(10)
+
+    /// Whether new INVITEs are being shed: a receive queue is so full that work queued behind it would
+    /// be answered too late (the caller's side retransmits after 500 ms, which only adds to the queue).
+    /// While it holds, a new INVITE gets a stateless 503 with Retry-After, which costs a small part of
+    /// what a call does; requests in dialogs, ACKs, responses and retransmissions are handled as ever.
+    public var isOverloaded: Bool { !overloadedSources.isEmpty }
+
+    /// A transport reports that one of its sockets (`source`) went into overload or out of it.
+    public func setOverloaded(_ overloaded: Bool, source: ObjectIdentifier, queue: ReceiveQueue) {
+        eventLoop.assertInEventLoop()
+        let was = isOverloaded
+        if overloaded { overloadedSources.insert(source) } else { overloadedSources.remove(source) }
+        guard !was, isOverloaded else { return }
+        overloadsSinceLog += 1
+        let now = NIODeadline.now()
+        if let last = lastOverloadLog, now - last < Self.overloadLogInterval { return }
+        logger.warning("SIP overload: new INVITEs get 503 while the receive queue is this full", metadata: [
+            "queued": "\(queue.queued)", "capacity": "\(queue.capacity)",
+            "overloads": "\(overloadsSinceLog)", "invitesShed": "\(statistics.invitesShed - shedAtLastLog)",
+        ])
+        lastOverloadLog = now
+        overloadsSinceLog = 0
+        shedAtLastLog = statistics.invitesShed
     }
 
     private let parser: SIPMessageParser
@@ -153,6 +189,14 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
         if request.method == .ack {
             delegate?.endpoint(self, didReceiveACK: request, from: peer)
+            return
+        }
+        if isOverloaded, request.method == .invite, request.to.tag == nil {
+            // Stateless (§8.2.7): a lost 503 is answered again when the INVITE is retransmitted.
+            statistics.invitesShed += 1
+            var busy = SIPResponseBuilder.response(to: request, status: 503, toTag: makeTag())
+            busy.addHeader(.retryAfter, String(configuration.overloadRetryAfterSeconds))
+            write(withServerHeader(busy).serialized(), to: peer, via: request.via.first)
             return
         }
 

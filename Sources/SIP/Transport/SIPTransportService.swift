@@ -150,10 +150,12 @@ public final class SIPTransportService: Service, @unchecked Sendable {
     }
 }
 
-/// Hands each datagram to the endpoint.
+/// Hands each datagram to the endpoint. After each batch of reads it looks at how full the socket's
+/// queue is and tells the endpoint when it passes into overload and out of it.
 final class UDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let endpoint: SIPEndpoint
+    private var overload = OverloadDetector()
 
     init(endpoint: SIPEndpoint) { self.endpoint = endpoint }
 
@@ -169,6 +171,16 @@ final class UDPHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         endpoint.endBatch()
+        if let queue = ReceiveQueue.of(context.channel), overload.update(queue) {
+            endpoint.setOverloaded(overload.isOverloaded, source: ObjectIdentifier(context.channel), queue: queue)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if overload.isOverloaded {
+            endpoint.setOverloaded(false, source: ObjectIdentifier(context.channel), queue: ReceiveQueue(queued: 0, capacity: 0))
+        }
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
