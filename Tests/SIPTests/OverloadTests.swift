@@ -8,12 +8,12 @@ import Testing
 /// shedding new INVITEs with a stateless 503 while other traffic goes on.
 @Suite("SIP overload")
 struct OverloadTests {
-    @Test("the detector enters overload past an eighth of the queue and leaves it below a thirty-second")
+    @Test("the detector enters overload past a quarter of the queue and leaves it below a thirty-second")
     func hysteresis() {
         var detector = OverloadDetector()
         let capacity = 8 << 20
         // Each reading: whether the state changed, and the state after it.
-        let readings = [capacity / 8, capacity / 8 + 1, capacity / 16, capacity / 32 - 1, capacity / 32 - 1].map { queued in
+        let readings = [capacity / 4, capacity / 4 + 1, capacity / 16, capacity / 32 - 1, capacity / 32 - 1].map { queued in
             let changed = detector.update(ReceiveQueue(queued: queued, capacity: capacity))
             return [changed, detector.isOverloaded]
         }

@@ -49,8 +49,10 @@ public struct ReceiveQueue: Sendable, Equatable {
 }
 
 /// Overload of a receiving socket, judged by how full its queue is, with hysteresis: overloaded once the
-/// queue passes an eighth of its capacity (at the SIP socket's 8 MB, some hundreds of milliseconds of
-/// work), clear again below a thirty-second. A value: the transport feeds it readings.
+/// queue passes a quarter of its capacity, clear again below a thirty-second. At the SIP socket's 8 MB a
+/// quarter is some 150–250 ms of messages at 2,000–4,000 calls a second: past the stalls a busy machine
+/// has (tens of milliseconds), short of the 500 ms after which callers retransmit their INVITEs. A value:
+/// the transport feeds it readings.
 public struct OverloadDetector: Sendable, Equatable {
     public private(set) var isOverloaded = false
 
@@ -61,7 +63,7 @@ public struct OverloadDetector: Sendable, Equatable {
         let was = isOverloaded
         if isOverloaded {
             if queue.queued < queue.capacity / 32 { isOverloaded = false }
-        } else if queue.queued > queue.capacity / 8 {
+        } else if queue.queued > queue.capacity / 4 {
             isOverloaded = true
         }
         return was != isOverloaded
