@@ -266,6 +266,9 @@ enum Metrics {
         # HELP hotline_sip_retransmissions_absorbed_total Request retransmissions absorbed by transactions.
         # TYPE hotline_sip_retransmissions_absorbed_total counter
         hotline_sip_retransmissions_absorbed_total \(stats.retransmissionsAbsorbed)
+        # HELP hotline_sip_scanners_dropped_total Requests from SIP scanners (by User-Agent) dropped unanswered.
+        # TYPE hotline_sip_scanners_dropped_total counter
+        hotline_sip_scanners_dropped_total \(stats.scannersDropped)
         # HELP hotline_sip_invites_shed_total New INVITEs answered 503 at once while the SIP receive queue was overloaded.
         # TYPE hotline_sip_invites_shed_total counter
         hotline_sip_invites_shed_total \(stats.invitesShed)

@@ -227,6 +227,35 @@ struct EndpointTests {
         await server.stop()
     }
 
+    @Test("A request from a SIP scanner (by its User-Agent) is dropped unanswered; the next one is answered")
+    func scannerDropped() async throws {
+        let server = try await LoopbackServer()
+        var scan = String(decoding: options(branch: "z9hG4bK-scan-1"), as: UTF8.self)
+        scan = scan.replacingOccurrences(of: "Max-Forwards: 70", with: "Max-Forwards: 70\r\nUser-Agent: friendly-scanner")
+        let agent = try await TestUDPAgent.connect(port: server.port(.udp))
+        try await agent.channel.executeThenClose { inbound, outbound in
+            let target = agent.server
+            try await outbound.write(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: Array(scan.utf8))))
+            try await outbound.write(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: options(branch: "z9hG4bK-ok-2"))))
+            // Requests on one socket are answered in order: had the scan been answered, its 200 would come first.
+            var replies = inbound.makeAsyncIterator()
+            let first = try #require(try await replies.next())
+            let reply = try SIPMessageParser().parse(Array(first.data.readableBytesView))
+            #expect(reply.via.first?.branch == "z9hG4bK-ok-2")
+            #expect(reply.statusCode == 200)
+        }
+        let dropped = try await server.endpoint.eventLoop.submit { server.endpoint.statistics.scannersDropped }.get()
+        #expect(dropped == 1)
+        await server.stop()
+    }
+
+    @Test("A log throttle lets one line through per interval and counts the events held back")
+    func logThrottle() {
+        var throttle = LogThrottle(seconds: 10)
+        let lines = [0.0, 1, 2, 9.9, 10, 10.5, 25].map { throttle.event(at: $0) }
+        #expect(lines == [1, nil, nil, nil, 4, nil, 2])
+    }
+
     @Test("An INVITE with no call flow gets 100 then 480")
     func inviteRejected() async throws {
         let server = try await LoopbackServer()

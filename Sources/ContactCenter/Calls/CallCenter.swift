@@ -69,11 +69,9 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     private var byDialog: [SIPDialogID: InboundCall] = [:]
     private var channelsInUse: [String: Int] = [:]
     private var rateLimits: CallRateLimits
-    /// Refusals by a call-rate limit not yet logged (one line per ``rateLogInterval`` at most: a flood
-    /// must not flood the log too), and when the last line was written.
-    private var unloggedRateRefusals = 0
-    private var lastRateLog: Date?
-    static let rateLogInterval: TimeInterval = 10
+    /// Refusals by a call-rate limit and by the allow-list are logged once per 10 s at most, with a count.
+    private var rateLog = LogThrottle(seconds: 10)
+    private var allowListLog = LogThrottle(seconds: 10)
     /// INVITE transactions whose 2xx awaits its ACK, by dialog.
     private var awaitingACK: [SIPDialogID: TransactionKey] = [:]
     private var queueTurns: [String: Int] = [:]
@@ -232,10 +230,13 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         }
         guard let trunk = configuration.trunk(admitting: source) else {
             statistics.refusedByAllowList += 1
-            logger.warning("call refused: source not on any trunk's allow-list", metadata: [
-                "source": "\(peer)", "caller": "\(PhoneNumberMask.mask(caller))",
-                "dialled": "\(PhoneNumberMask.mask(request.requestURI?.user ?? ""))",
-            ])
+            // A scanner's sweep must not flood the log: one line per 10 s, the latest source and the count.
+            if let refused = allowListLog.event(at: now().timeIntervalSince1970) {
+                logger.warning("call refused: source not on any trunk's allow-list", metadata: [
+                    "source": "\(peer)", "caller": "\(PhoneNumberMask.mask(caller))",
+                    "dialled": "\(PhoneNumberMask.mask(request.requestURI?.user ?? ""))", "refused": "\(refused)",
+                ])
+            }
             reject(403, [])
             return
         }
@@ -293,18 +294,13 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     }
 
     private func noteRateRefusal(_ limit: CallRateLimits.Limit) {
-        unloggedRateRefusals += 1
-        let time = now()
-        if let last = lastRateLog, time.timeIntervalSince(last) < Self.rateLogInterval { return }
+        guard let refused = rateLog.event(at: now().timeIntervalSince1970) else { return }
         let which: String
         switch limit {
         case .trunk(let name): which = "trunk '\(name)'"
         case .node: which = "the node (hotline.calls-per-second)"
         }
-        // The first refusal, then at most one line per interval with the count since the last.
-        logger.warning("calls refused: over the call rate of \(which)", metadata: ["refused": "\(unloggedRateRefusals)"])
-        unloggedRateRefusals = 0
-        lastRateLog = time
+        logger.warning("calls refused: over the call rate of \(which)", metadata: ["refused": "\(refused)"])
     }
 
     /// The number dialled: the Request-URI's user part without a `+86` or `0086` prefix and

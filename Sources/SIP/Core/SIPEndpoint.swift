@@ -32,8 +32,16 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var symmetricResponses = true
         /// Retry-After of the 503 that sheds a new INVITE in overload.
         public var overloadRetryAfterSeconds = 1
+        /// Requests whose User-Agent contains one of these (ignoring case) are dropped unanswered: the
+        /// SIP scanners that sweep the Internet for PBXs to use for toll fraud name themselves so, and a
+        /// scanner that hears nothing moves on. Empty to answer everyone.
+        public var scannerUserAgents = SIPEndpoint.knownScanners
         public init() {}
     }
+
+    /// User-Agent marks of common SIP scanners (SIPVicious and its forks, sipcli, SIPScan, smap, …).
+    public static let knownScanners = ["friendly-scanner", "sipvicious", "sipcli", "sip-scan", "sipscan", "sundayddr",
+                                       "iwar", "vaxsipuseragent", "pplsip", "smap"]
 
     public let eventLoop: EventLoop
     public var configuration: Configuration
@@ -56,15 +64,15 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var responsesSent = 0
         /// New INVITEs answered 503 at once, without a transaction, while a socket was overloaded.
         public var invitesShed = 0
+        /// Requests from SIP scanners (by their User-Agent), dropped unanswered.
+        public var scannersDropped = 0
     }
 
     /// The sockets whose receive queues are past their overload mark.
     private var overloadedSources: Set<ObjectIdentifier> = []
-    /// Overload comes and goes many times a second in a flood: one log line per interval at most.
-    private var lastOverloadLog: NIODeadline?
-    private var overloadsSinceLog = 0
+    /// Overload comes and goes many times a second in a flood: one log line per 10 s at most.
+    private var overloadLog = LogThrottle(seconds: 10)
     private var shedAtLastLog = 0
-    static let overloadLogInterval = TimeAmount.seconds(10)
 
     /// Whether new INVITEs are being shed: a receive queue is so full that work queued behind it would
     /// be answered too late (the caller's side retransmits after 500 ms, which only adds to the queue).
@@ -77,16 +85,12 @@ public final class SIPEndpoint: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         let was = isOverloaded
         if overloaded { overloadedSources.insert(source) } else { overloadedSources.remove(source) }
-        guard !was, isOverloaded else { return }
-        overloadsSinceLog += 1
-        let now = NIODeadline.now()
-        if let last = lastOverloadLog, now - last < Self.overloadLogInterval { return }
+        guard !was, isOverloaded,
+              let overloads = overloadLog.event(at: Double(NIODeadline.now().uptimeNanoseconds) / 1e9) else { return }
         logger.warning("SIP overload: new INVITEs get 503 while the receive queue is this full", metadata: [
             "queued": "\(queue.queued)", "capacity": "\(queue.capacity)",
-            "overloads": "\(overloadsSinceLog)", "invitesShed": "\(statistics.invitesShed - shedAtLastLog)",
+            "overloads": "\(overloads)", "invitesShed": "\(statistics.invitesShed - shedAtLastLog)",
         ])
-        lastOverloadLog = now
-        overloadsSinceLog = 0
         shedAtLastLog = statistics.invitesShed
     }
 
@@ -176,6 +180,11 @@ public final class SIPEndpoint: @unchecked Sendable {
     }
 
     private func receiveRequest(_ original: SIPMessage, from peer: SIPPeer) {
+        if !configuration.scannerUserAgents.isEmpty, let agent = original.headers.fieldValues(.userAgent).first?.lowercased(),
+           configuration.scannerUserAgents.contains(where: { agent.contains($0) }) {
+            statistics.scannersDropped += 1
+            return
+        }
         var request = original
         stampReceived(&request, peer: peer)
         guard let key = TransactionKey.server(for: request) else { return }
