@@ -106,14 +106,10 @@ final class TestPhone: @unchecked Sendable {
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false) else { return }
-            state.withLockedValue { $0.messages.append(message) }
-            if message.isRequest, message.method == .bye || message.method == .cancel {
-                let ok = SIPResponseBuilder.response(to: message, status: 200)
-                var buffer = context.channel.allocator.buffer(capacity: 512)
-                buffer.writeBytes(ok.serialized())
-                context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
-            }
+            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false),
+                  let reply = TestPhone.keep(message, in: state) else { return }
+            let buffer = context.channel.allocator.buffer(bytes: reply.serialized())
+            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
         }
     }
 
@@ -128,14 +124,17 @@ final class TestPhone: @unchecked Sendable {
             self.parser = parser
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case let .message(bytes) = unwrapInboundIn(data),
-                  let message = try? parser.parse(bytes, fromStream: true) else { return }
-            state.withLockedValue { $0.messages.append(message) }
-            if message.isRequest, message.method == .bye || message.method == .cancel {
-                let ok = SIPResponseBuilder.response(to: message, status: 200)
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: ok.serialized())), promise: nil)
-            }
+            guard case let .message(bytes) = unwrapInboundIn(data), let message = try? parser.parse(bytes, fromStream: true),
+                  let reply = TestPhone.keep(message, in: state) else { return }
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.serialized())), promise: nil)
         }
+    }
+
+    /// Keeps a received message; returns the 200 that answers a BYE or CANCEL.
+    static func keep(_ message: SIPMessage, in state: NIOLockedValueBox<State>) -> SIPMessage? {
+        state.withLockedValue { $0.messages.append(message) }
+        guard message.isRequest, message.method == .bye || message.method == .cancel else { return nil }
+        return SIPResponseBuilder.response(to: message, status: 200)
     }
 
     // MARK: Sending
