@@ -8,13 +8,16 @@ import Testing
 /// digits, bridges and records. Waits are for loopback I/O with bounded timeouts.
 @Suite struct CallMediaTests {
     /// The event loops share the CPU with the rest of the test suite, so ticks may run hundreds of milliseconds
-    /// late: the media catches up every prompt frame instead of skipping (live calls skip past 100 ms), and the
-    /// recording waits long enough for late packets. What these tests check (every sample, in order) then does
+    /// late: the media catches up every prompt frame instead of skipping (live calls skip past 100 ms), the
+    /// recording waits long enough for late packets, and it keeps placing a stream by its timestamps even
+    /// when the test peers' sends, paced on a loop of their own, fall half a second or more behind (live
+    /// calls re-anchor on arrival past 500 ms). What these tests check (every sample, in order) then does
     /// not depend on when the loops get the CPU.
     let config: CallMediaConfiguration = {
         var config = CallMediaConfiguration(bindHost: "127.0.0.1", advertisedAddress: "127.0.0.1")
         config.promptCatchUpFrames = 100_000
         config.recordingDelay = .seconds(5)
+        config.recordingResyncThreshold = .seconds(4)
         return config
     }()
 

@@ -365,7 +365,7 @@ public final class CallMedia: MediaTickable, @unchecked Sendable {
         eventLoop.assertInEventLoop()
         guard isOpen else { throw .closed }
         guard recording == nil else { throw .alreadyRecording }
-        recording = Recording(path: path, start: MediaClock.now(), delay: configuration.recordingDelay, eventLoop: eventLoop,
+        recording = Recording(path: path, start: MediaClock.now(), configuration: configuration, eventLoop: eventLoop,
                               logger: logger)
     }
 
@@ -516,9 +516,10 @@ private final class Recording {
     private let file: RecordingFile
     private let writes: RecordingWrites
 
-    init(path: String, start: Duration, delay: Duration, eventLoop: any EventLoop, logger: Logger) {
+    init(path: String, start: Duration, configuration: CallMediaConfiguration, eventLoop: any EventLoop, logger: Logger) {
         self.path = path
-        self.buffer = StereoRecordingBuffer(start: start, delay: delay)
+        self.buffer = StereoRecordingBuffer(start: start, delay: configuration.recordingDelay,
+                                            resyncThreshold: configuration.recordingResyncThreshold)
         self.file = RecordingFile(path: path, logger: logger)
         self.writes = RecordingWrites.of(eventLoop)
         writes.enqueue(.create(file))

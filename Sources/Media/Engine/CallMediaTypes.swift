@@ -20,6 +20,9 @@ public struct CallMediaConfiguration: Sendable {
     /// How long the recording holds audio before writing it, so late packets still land in place
     /// (``StereoRecordingBuffer/delay``).
     public var recordingDelay: Duration = .milliseconds(200)
+    /// How far a stream's RTP timestamps may stray from its packets' arrival before the recording places
+    /// its audio by arrival instead (``StereoRecordingBuffer/resyncThreshold``).
+    public var recordingResyncThreshold: Duration = .milliseconds(500)
 
     public init(bindHost: String, advertisedAddress: String) {
         self.bindHost = bindHost
