@@ -75,6 +75,12 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// INVITE transactions whose 2xx awaits its ACK, by dialog.
     private var awaitingACK: [SIPDialogID: TransactionKey] = [:]
     private var queueTurns: [String: Int] = [:]
+    /// Agents connected to a caller now, by extension: queues do not offer them another call.
+    private var agentsOnCall: [String: Int] = [:]
+    /// When each agent's last call ended (wrap-up, longest-idle) and how many calls each has taken since
+    /// the node started (fewest-calls).
+    private var agentLastCallEnded: [String: Date] = [:]
+    private var agentCallsTaken: [String: Int] = [:]
     /// When each awaited ACK is given up (one NIO task for all of them).
     private lazy var ackTimers = EventLoopTimers(eventLoop: eventLoop)
 
@@ -326,7 +332,17 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     }
 
     /// The call ended: forget it and its `dialogs`, free its channel, hand its record over.
+    /// An agent answered a call (on the endpoint's loop, like the rest of the agents' state).
+    func agentConnected(_ ext: String) {
+        agentsOnCall[ext, default: 0] += 1
+        agentCallsTaken[ext, default: 0] += 1
+    }
+
     func callFinished(_ call: InboundCall, record: CallRecord, dialogs: [SIPDialogID]) {
+        if let ext = record.agent, let n = agentsOnCall[ext] {
+            agentsOnCall[ext] = n > 1 ? n - 1 : nil
+            agentLastCallEnded[ext] = now()
+        }
         byTransaction[call.transaction] = nil
         for id in dialogs { forget(id) }
         if let trunk = record.trunk, let n = channelsInUse[trunk] {
@@ -344,15 +360,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
             return (contacts(of: ext), .seconds(30))
         case .queue(let name):
             guard let queue = configuration.queue(named: name) else { return ([], .zero) }
-            var members = queue.members(from: configuration.agents).map(\.extension)
-            if queue.strategy == .roundRobin, !members.isEmpty {
-                let turn = queueTurns[name, default: 0] % members.count
-                members = Array(members[turn...] + members[..<turn])
-                queueTurns[name] = turn + 1
-            } else if queue.strategy == .random {
-                members.shuffle()
-            }
-            return (members.flatMap(contacts(of:)), queue.ringTimeout)
+            return (offeredAgents(of: queue, from: configuration.agents).flatMap(contacts(of:)), queue.ringTimeout)
         case .transfer(let destination, let timeout):
             switch destination {
             case .uri(let text):
@@ -371,6 +379,40 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                 return (targets, timeout)
             }
         }
+    }
+
+    /// The members of `queue` to offer a call to, in the order its strategy rings them: not those on a
+    /// call, nor those within the queue's wrap-up time after one. `ring-all` rings them one after another
+    /// in the listed order for now (no parallel ringing yet).
+    func offeredAgents(of queue: Queue, from agents: [Agent]) -> [String] {
+        let time = now()
+        let wrapUp = Double(queue.wrapUp.components.seconds) + Double(queue.wrapUp.components.attoseconds) / 1e18
+        var members = queue.members(from: agents).map(\.extension).filter { ext in
+            agentsOnCall[ext] == nil && (agentLastCallEnded[ext].map { time.timeIntervalSince($0) >= wrapUp } ?? true)
+        }
+        switch queue.strategy {
+        case .roundRobin where !members.isEmpty:
+            let turn = queueTurns[queue.name, default: 0] % members.count
+            members = Array(members[turn...] + members[..<turn])
+            queueTurns[queue.name] = turn + 1
+        case .random:
+            members.shuffle()
+        case .longestIdle:
+            // Never on a call counts as idle longest; ties keep the listed order.
+            let distantPast = Date.distantPast
+            members = members.enumerated().sorted {
+                let (a, b) = (agentLastCallEnded[$0.element] ?? distantPast, agentLastCallEnded[$1.element] ?? distantPast)
+                return a != b ? a < b : $0.offset < $1.offset
+            }.map(\.element)
+        case .fewestCalls:
+            members = members.enumerated().sorted {
+                let (a, b) = (agentCallsTaken[$0.element, default: 0], agentCallsTaken[$1.element, default: 0])
+                return a != b ? a < b : $0.offset < $1.offset
+            }.map(\.element)
+        case .roundRobin, .ringAll:
+            break
+        }
+        return members
     }
 
     /// The registered contacts of an agent extension, reached where each registration came from

@@ -669,8 +669,11 @@ final class InboundCall: @unchecked Sendable {
             agent?.dialog = dialog
             agent?.answeredAt = center.now()
             let (center, connected) = (self.center, dialog)
-            sip { _ in center.register(connected, for: self) }
             let ext = agent?.ringing?.agent
+            sip { _ in
+                center.register(connected, for: self)
+                if let ext { center.agentConnected(ext) }
+            }
             record.agent = ext
             if let started = connectStartedAt { record.waitSeconds = center.now().timeIntervalSince(started) }
             machine.didConnect(agent!.target)

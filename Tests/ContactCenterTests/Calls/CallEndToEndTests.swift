@@ -65,6 +65,73 @@ struct CallEndToEndTests {
         await phone.stop()
     }
 
+    /// A caller presses 1 (the sales queue); returns the INVITE and 200 of the caller's call.
+    func callSales(_ bed: CallTestBed, _ phone: TestPhone, caller: String) async throws -> (SIPMessage, SIPMessage) {
+        let requests = bed.crm.requests.count
+        let (invite, ok) = try await call(bed, phone, caller: caller)
+        try await eventually("the CRM request") { bed.crm.requests.count == requests + 1 }
+        try await phone.press("1")
+        return (invite, ok)
+    }
+
+    @Test("the sales queue (longest-idle) skips an agent on a call and one in wrap-up, and offers the longest idle first")
+    func queueOffersFreeAgents() async throws {
+        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+        let bed = try await CallTestBed.started(now: { clock.withLockedValue { $0 } })
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let (a8001, a8002) = (try await bed.phone(), try await bed.phone())
+        try await bed.register(a8001, as: "8001")
+        try await bed.register(a8002, as: "8002")
+        let isInvite: @Sendable (SIPMessage) -> Bool = { $0.isRequest && $0.method == .invite }
+
+        // Both idle and never on a call: the listed order, 8001 first.
+        let first = try await bed.phone()
+        let (firstInvite, firstOK) = try await callSales(bed, first, caller: "13900000001")
+        let firstRing = try await a8001.wait(for: "the first call at 8001", isInvite)
+        a8001.answer(firstRing)
+        _ = try await a8001.wait(for: "ACK at 8001") { $0.isRequest && $0.method == .ack }
+        // 8001 is on that call: the next caller rings 8002.
+        let second = try await bed.phone()
+        let (secondInvite, secondOK) = try await callSales(bed, second, caller: "13900000002")
+        a8002.answer(try await a8002.wait(for: "the second call at 8002", isInvite))
+        _ = try await a8002.wait(for: "ACK at 8002") { $0.isRequest && $0.method == .ack }
+        #expect(Set(a8001.messages.filter(isInvite).map(\.callID)) == [firstRing.callID])
+
+        // 8001's call ends first, 8002's a minute later.
+        _ = first.inDialog(.bye, invite: firstInvite, response: firstOK, cseq: 2, port: bed.sipPort)
+        #expect(try await bed.record(of: firstInvite.callID).agent == "8001")
+        clock.withLockedValue { $0 += 60 }
+        _ = second.inDialog(.bye, invite: secondInvite, response: secondOK, cseq: 2, port: bed.sipPort)
+        #expect(try await bed.record(of: secondInvite.callID).agent == "8002")
+
+        // Within 8002's wrap-up (5 s) only 8001 is offered; past it, 8001 is still the longest idle.
+        clock.withLockedValue { $0 += 2 }
+        let sales = bed.configuration.queue(named: "sales")!
+        let agents = bed.configuration.agents
+        #expect(try await bed.onLoop { bed.center.offeredAgents(of: sales, from: agents) } == ["8001"])
+        clock.withLockedValue { $0 += 10 }
+        #expect(try await bed.onLoop { bed.center.offeredAgents(of: sales, from: agents) } == ["8001", "8002"])
+        let fewest = { () -> Queue in
+            var queue = sales
+            queue.strategy = .fewestCalls
+            return queue
+        }()
+        #expect(try await bed.onLoop { bed.center.offeredAgents(of: fewest, from: agents) } == ["8001", "8002"])
+        let third = try await bed.phone()
+        let (thirdInvite, thirdOK) = try await callSales(bed, third, caller: "13900000003")
+        let thirdRing = try await a8001.wait(for: "the third call at 8001") { isInvite($0) && $0.callID != firstRing.callID }
+        a8001.answer(thirdRing)
+        _ = try await a8001.wait(for: "ACK at 8001") { $0.isRequest && $0.method == .ack && $0.callID == thirdRing.callID }
+        // Now 8001 has taken two calls and 8002 one: fewest-calls would offer 8002 first (8001 is busy anyway).
+        #expect(try await bed.onLoop { bed.center.offeredAgents(of: fewest, from: agents) } == ["8002"])
+        _ = third.inDialog(.bye, invite: thirdInvite, response: thirdOK, cseq: 2, port: bed.sipPort)
+        #expect(try await bed.record(of: thirdInvite.callID).agent == "8001")
+        clock.withLockedValue { $0 += 10 }
+        #expect(try await bed.onLoop { bed.center.offeredAgents(of: fewest, from: agents) } == ["8002", "8001"])
+        for phone in [first, second, third, a8001, a8002] { await phone.stop() }
+    }
+
     @Test("caller-ID routing with the CRM failing (5xx, retried once): 138… → VIP")
     func vipByPrefix() async throws {
         let bed = try await CallTestBed.started()

@@ -98,6 +98,8 @@ final class CallTestBed: @unchecked Sendable {
     private(set) var endpoint: SIPEndpoint!
     private(set) var transport: SIPTransportService!
     private(set) var center: CallCenter!
+    /// The configuration the node started with.
+    private(set) var configuration: HotlineConfiguration!
     private(set) var sipPort = 0
     /// The SIP TCP listener's port.
     private(set) var tcpPort = 0
@@ -198,6 +200,7 @@ final class CallTestBed: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: directory + "/demo", withIntermediateDirectories: true)
         try text.flows.write(toFile: directory + "/demo/flows.yaml", atomically: true, encoding: .utf8)
         let configuration = try ConfigurationLoader(speechSynthesizerAvailable: false).load(directory + "/demo.yaml")
+        self.configuration = configuration
 
         let loop = self.loop
         let logger = {
