@@ -81,6 +81,8 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     /// the node started (fewest-calls).
     private var agentLastCallEnded: [String: Date] = [:]
     private var agentCallsTaken: [String: Int] = [:]
+    /// Callers in each queue's connect step now (`max-callers`).
+    private var queueCallers: [String: Int] = [:]
     /// When each awaited ACK is given up (one NIO task for all of them).
     private lazy var ackTimers = EventLoopTimers(eventLoop: eventLoop)
 
@@ -332,6 +334,14 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     }
 
     /// The call ended: forget it and its `dialogs`, free its channel, hand its record over.
+    /// A caller counted in `queue` by ``ringTargets(for:configuration:)`` left its connect step.
+    func leftQueue(_ queue: String) {
+        if let n = queueCallers[queue] { queueCallers[queue] = n > 1 ? n - 1 : nil }
+    }
+
+    /// Callers in a queue's connect step now.
+    func callers(in queue: String) -> Int { queueCallers[queue, default: 0] }
+
     /// An agent answered a call (on the endpoint's loop, like the rest of the agents' state).
     func agentConnected(_ ext: String) {
         agentsOnCall[ext, default: 0] += 1
@@ -354,18 +364,24 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
     }
 
     /// Where a connecting verb rings: addresses in order, with the ring time of each.
-    func ringTargets(for target: ConnectTarget, configuration: HotlineConfiguration) -> (targets: [RingTarget], ringTime: Duration) {
+    /// Ringing a queue's members counts the caller in the queue (`joinedQueue`) until ``leftQueue(_:)``;
+    /// a queue at its `max-callers` offers nobody.
+    func ringTargets(for target: ConnectTarget, configuration: HotlineConfiguration)
+        -> (targets: [RingTarget], ringTime: Duration, joinedQueue: Bool) {
         switch target {
         case .agent(let ext):
-            return (contacts(of: ext), .seconds(30))
+            return (contacts(of: ext), .seconds(30), false)
         case .queue(let name):
-            guard let queue = configuration.queue(named: name) else { return ([], .zero) }
-            return (offeredAgents(of: queue, from: configuration.agents).flatMap(contacts(of:)), queue.ringTimeout)
+            guard let queue = configuration.queue(named: name) else { return ([], .zero, false) }
+            if let limit = queue.maxCallers, queueCallers[name, default: 0] >= limit { return ([], queue.ringTimeout, false) }
+            let targets = offeredAgents(of: queue, from: configuration.agents).flatMap(contacts(of:))
+            if !targets.isEmpty { queueCallers[name, default: 0] += 1 }
+            return (targets, queue.ringTimeout, !targets.isEmpty)
         case .transfer(let destination, let timeout):
             switch destination {
             case .uri(let text):
-                guard let uri = try? SIPURI(text), let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return ([], timeout) }
-                return ([RingTarget(agent: nil, uri: uri, address: address)], timeout)
+                guard let uri = try? SIPURI(text), let address = Self.address(host: uri.host, port: uri.port ?? 5060) else { return ([], timeout, false) }
+                return ([RingTarget(agent: nil, uri: uri, address: address)], timeout, false)
             case .number(let number, let trunkName):
                 let trunks = trunkName.flatMap { configuration.trunk(named: $0) }.map { [$0] } ?? configuration.outboundTrunks
                 let targets = trunks.compactMap { trunk -> RingTarget? in
@@ -376,7 +392,7 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
                     }
                     return RingTarget(agent: nil, uri: uri, address: address, credentials: credentials)
                 }
-                return (targets, timeout)
+                return (targets, timeout, false)
             }
         }
     }

@@ -96,6 +96,10 @@ final class InboundCall: @unchecked Sendable {
     }
 
     private var directAgent: String?
+    /// The queue whose callers this call counts among while its members ring.
+    private var queued: String?
+    /// Agent-leg INVITEs sent so far (each one's attempt number).
+    private var attempts = 0
     /// The INVITE carried no SDP: our offer goes in the 200, the answer comes in the ACK.
     let lateOffer: Bool
 
@@ -493,9 +497,38 @@ final class InboundCall: @unchecked Sendable {
         // Who to ring is the endpoint's knowledge (registrations, queue turns).
         let (center, configuration) = (self.center, self.configuration)
         center.onEndpoint {
-            let (targets, ringTime) = center.ringTargets(for: target, configuration: configuration)
-            self.onLoop { self.ring(target, targets: targets, ringTime: ringTime) }
+            let (targets, ringTime, joined) = center.ringTargets(for: target, configuration: configuration)
+            self.onLoop {
+                if joined, case .queue(let name) = target {
+                    guard self.state != .ended else {
+                        center.onEndpoint { center.leftQueue(name) }
+                        return
+                    }
+                    self.queued = name
+                }
+                self.ring(target, targets: targets, ringTime: ringTime)
+            }
         }
+    }
+
+    /// The call no longer counts among its queue's callers.
+    private func leaveQueue() {
+        cancelTimer("max-wait")
+        guard let name = queued else { return }
+        queued = nil
+        let center = self.center
+        sip { _ in center.leftQueue(name) }
+    }
+
+    /// The queue's `max-wait` passed with nobody answering: stop ringing and take the overflow branch.
+    private func queueWaitOver() {
+        guard state != .ended, let leg = agent, leg.dialog == nil, let media else { return }
+        cancelTimer("ring")
+        cancelAgentInvite()
+        agent = nil
+        media.stopPlaying()
+        leaveQueue()
+        feed(.connectFailed("max-wait"))
     }
 
     private func ring(_ target: ConnectTarget, targets: [RingTarget], ringTime: Duration) {
@@ -518,6 +551,9 @@ final class InboundCall: @unchecked Sendable {
         playing = nil
         media?.play(hold, bargeIn: false, loop: true)
         agent = AgentLeg(target: target, candidates: targets, ringTime: ringTime)
+        if case .queue(let name) = target, let maxWait = configuration.queue(named: name)?.maxWait {
+            startTimer("max-wait", after: maxWait) { call in call.queueWaitOver() }
+        }
         ringNext()
     }
 
@@ -526,11 +562,15 @@ final class InboundCall: @unchecked Sendable {
         guard !leg.candidates.isEmpty else {
             agent = nil
             media.stopPlaying()
+            leaveQueue()
             feed(.connectFailed("no answer"))
             return
         }
         let candidate = leg.candidates.removeFirst()
-        leg.attempt += 1
+        // Numbered across the whole call: a late answer to an attempt of an earlier connect step (a 487
+        // after max-wait, say) must not pass for one of this step's.
+        attempts += 1
+        leg.attempt = attempts
         let attempt = leg.attempt
         agent = leg
         media.openAgentLeg().whenComplete { [self] result in
@@ -665,6 +705,7 @@ final class InboundCall: @unchecked Sendable {
                 ringNext()
                 return
             }
+            leaveQueue()
             answer()
             agent?.dialog = dialog
             agent?.answeredAt = center.now()
@@ -716,6 +757,7 @@ final class InboundCall: @unchecked Sendable {
         for timer in timers.values { timer.cancel() }
         timers.removeAll()
         _ = machine.callEnded()
+        leaveQueue()
         if let leg = agent {
             if var dialog = leg.dialog, party != .agent, let peer = leg.peer {
                 send(dialog.makeRequest(.bye, via: via(peer.transport)), to: peer)

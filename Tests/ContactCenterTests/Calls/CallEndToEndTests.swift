@@ -132,6 +132,59 @@ struct CallEndToEndTests {
         for phone in [first, second, third, a8001, a8002] { await phone.stop() }
     }
 
+    @Test("a queue's max-wait stops the ringing (CANCEL to the agent) and takes the overflow branch")
+    func queueMaxWait() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        bed.crm.behaviour = .json("{}")
+        let a8001 = try await bed.phone()
+        try await bed.register(a8001, as: "8001")
+        let phone = try await bed.phone()
+        // 138… is routed to the VIP queue (max-wait 120s, overflow default).
+        let (invite, _) = try await call(bed, phone, caller: "13812345678")
+        let ring = try await a8001.wait(for: "the VIP call at 8001") { $0.isRequest && $0.method == .invite }
+        #expect(try await bed.onLoop { bed.center.callers(in: "vip") } == 1)
+        try await bed.fire("max-wait")
+        _ = try await a8001.wait(for: "CANCEL at 8001") { $0.isRequest && $0.method == .cancel && $0.callID == ring.callID }
+        // The overflow queue (default, round-robin over 8001…8005) rings 8001 again, in a new INVITE.
+        _ = try await a8001.wait(for: "the default queue's call at 8001") {
+            $0.isRequest && $0.method == .invite && $0.callID != ring.callID
+        }
+        #expect(try await bed.onLoop { bed.center.callers(in: "vip") } == 0)
+        #expect(try await bed.onLoop { bed.center.callers(in: "default") } == 1)
+        try await bed.fire("ring")
+        let record = try await hungUp(bed, phone, invite)
+        #expect(record.steps.suffix(2) == ["greeting/vip", "greeting/default"])
+        #expect(record.queue == "default")
+        #expect(record.hangupCause == "unreachable: no answer")
+        #expect(try await bed.onLoop { bed.center.callers(in: "default") } == 0)
+        await phone.stop()
+        await a8001.stop()
+    }
+
+    @Test("a queue at its max-callers offers nobody until a caller leaves it")
+    func queueMaxCallers() async throws {
+        let bed = try await CallTestBed.started()
+        defer { Task { await bed.stop() } }
+        let a8001 = try await bed.phone()
+        try await bed.register(a8001, as: "8001")
+        var configuration = bed.configuration!
+        let index = try #require(configuration.queues.firstIndex { $0.name == "vip" })
+        configuration.queues[index].maxCallers = 1
+        let limited = configuration
+        let center = bed.center!
+        let first = try await bed.onLoop { center.ringTargets(for: .queue("vip"), configuration: limited) }
+        #expect(first.joinedQueue && first.targets.map(\.agent) == ["8001"])
+        let second = try await bed.onLoop { center.ringTargets(for: .queue("vip"), configuration: limited) }
+        #expect(!second.joinedQueue && second.targets.isEmpty)
+        try await bed.onLoop { center.leftQueue("vip") }
+        let third = try await bed.onLoop { center.ringTargets(for: .queue("vip"), configuration: limited) }
+        #expect(third.joinedQueue && third.targets.count == 1)
+        try await bed.onLoop { center.leftQueue("vip") }
+        #expect(try await bed.onLoop { center.callers(in: "vip") } == 0)
+        await a8001.stop()
+    }
+
     @Test("caller-ID routing with the CRM failing (5xx, retried once): 138… → VIP")
     func vipByPrefix() async throws {
         let bed = try await CallTestBed.started()

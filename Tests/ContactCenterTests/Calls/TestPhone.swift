@@ -106,10 +106,11 @@ final class TestPhone: @unchecked Sendable {
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false),
-                  let reply = TestPhone.keep(message, in: state) else { return }
-            let buffer = context.channel.allocator.buffer(bytes: reply.serialized())
-            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false) else { return }
+            for reply in TestPhone.keep(message, in: state) {
+                let buffer = context.channel.allocator.buffer(bytes: reply.serialized())
+                context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            }
         }
     }
 
@@ -124,17 +125,28 @@ final class TestPhone: @unchecked Sendable {
             self.parser = parser
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case let .message(bytes) = unwrapInboundIn(data), let message = try? parser.parse(bytes, fromStream: true),
-                  let reply = TestPhone.keep(message, in: state) else { return }
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.serialized())), promise: nil)
+            guard case let .message(bytes) = unwrapInboundIn(data), let message = try? parser.parse(bytes, fromStream: true) else { return }
+            for reply in TestPhone.keep(message, in: state) {
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.serialized())), promise: nil)
+            }
         }
     }
 
-    /// Keeps a received message; returns the 200 that answers a BYE or CANCEL.
-    static func keep(_ message: SIPMessage, in state: NIOLockedValueBox<State>) -> SIPMessage? {
-        state.withLockedValue { $0.messages.append(message) }
-        guard message.isRequest, message.method == .bye || message.method == .cancel else { return nil }
-        return SIPResponseBuilder.response(to: message, status: 200)
+    /// Keeps a received message; returns what a phone sends back by itself: 200 to a BYE, and to a CANCEL
+    /// 200 and then 487 to the INVITE it cancels (when that INVITE was not answered).
+    static func keep(_ message: SIPMessage, in state: NIOLockedValueBox<State>) -> [SIPMessage] {
+        let earlier = state.withLockedValue { s -> [SIPMessage] in
+            defer { s.messages.append(message) }
+            return s.messages
+        }
+        guard message.isRequest, message.method == .bye || message.method == .cancel else { return [] }
+        var replies = [SIPResponseBuilder.response(to: message, status: 200)]
+        if message.method == .cancel,
+           let invite = earlier.last(where: { $0.isRequest && $0.method == .invite && $0.callID == message.callID
+               && $0.via.first?.branch == message.via.first?.branch }) {
+            replies.append(SIPResponseBuilder.response(to: invite, status: 487, toTag: "cancelled"))
+        }
+        return replies
     }
 
     // MARK: Sending
