@@ -414,21 +414,21 @@ public final class CallCenter: SIPRequestDelegate, @unchecked Sendable {
         case .random:
             members.shuffle()
         case .longestIdle:
-            // Never on a call counts as idle longest; ties keep the listed order.
-            let distantPast = Date.distantPast
-            members = members.enumerated().sorted {
-                let (a, b) = (agentLastCallEnded[$0.element] ?? distantPast, agentLastCallEnded[$1.element] ?? distantPast)
-                return a != b ? a < b : $0.offset < $1.offset
-            }.map(\.element)
+            // Never on a call counts as idle longest.
+            members = Self.stablySorted(members) { agentLastCallEnded[$0] ?? .distantPast }
         case .fewestCalls:
-            members = members.enumerated().sorted {
-                let (a, b) = (agentCallsTaken[$0.element, default: 0], agentCallsTaken[$1.element, default: 0])
-                return a != b ? a < b : $0.offset < $1.offset
-            }.map(\.element)
+            members = Self.stablySorted(members) { agentCallsTaken[$0, default: 0] }
         case .roundRobin, .ringAll:
             break
         }
         return members
+    }
+
+    /// `items` in increasing order of `key`; equal keys keep their order.
+    private static func stablySorted<Key: Comparable>(_ items: [String], by key: (String) -> Key) -> [String] {
+        items.enumerated().map { (key: key($0.element), offset: $0.offset, item: $0.element) }
+            .sorted { $0.key != $1.key ? $0.key < $1.key : $0.offset < $1.offset }
+            .map(\.item)
     }
 
     /// The registered contacts of an agent extension, reached where each registration came from

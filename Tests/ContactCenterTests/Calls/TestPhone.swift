@@ -52,11 +52,11 @@ final class TestPhone: @unchecked Sendable {
     /// Binds the SIP and RTP sockets.
     func start() async throws {
         let state = self.state
-        let parser = self.parser
+        let keep = Self.keeper(state: state, parser: parser)
         channel = try await DatagramBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Inbox(state: state, parser: parser))
+                    try channel.pipeline.syncOperations.addHandler(Inbox(keep))
                 }
             }
             .bind(host: host, port: 0).get()
@@ -72,13 +72,12 @@ final class TestPhone: @unchecked Sendable {
 
     /// Opens a TCP connection to the hotline's SIP port; all SIP goes over it from now on.
     func connectTCP(to port: Int, host: String = "127.0.0.1") async throws {
-        let state = self.state
-        let parser = self.parser
+        let keep = Self.keeper(state: state, parser: parser)
         tcp = try await ClientBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SIPStreamFramer(maxBodyBytes: 65_535)))
-                    try channel.pipeline.syncOperations.addHandler(StreamInbox(state: state, parser: parser))
+                    try channel.pipeline.syncOperations.addHandler(StreamInbox(keep))
                 }
             }
             .connect(host: host, port: port).get()
@@ -95,19 +94,24 @@ final class TestPhone: @unchecked Sendable {
     var rtpPacketsReceived: Int { state.withLockedValue { $0.rtpPackets } }
     var messages: [SIPMessage] { state.withLockedValue { $0.messages } }
 
+    /// Parses the bytes of one message, keeps it and returns what the phone sends back (``keep(_:in:)``).
+    typealias Keeper = @Sendable (_ bytes: [UInt8], _ fromStream: Bool) -> [SIPMessage]
+
+    private static func keeper(state: NIOLockedValueBox<State>, parser: SIPMessageParser) -> Keeper {
+        { bytes, fromStream in
+            guard let message = try? parser.parse(bytes, fromStream: fromStream) else { return [] }
+            return keep(message, in: state)
+        }
+    }
+
     private final class Inbox: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         typealias OutboundOut = AddressedEnvelope<ByteBuffer>
-        let state: NIOLockedValueBox<State>
-        let parser: SIPMessageParser
-        init(state: NIOLockedValueBox<State>, parser: SIPMessageParser) {
-            self.state = state
-            self.parser = parser
-        }
+        let keep: Keeper
+        init(_ keep: @escaping Keeper) { self.keep = keep }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            guard let message = try? parser.parse(Array(buffer: envelope.data), fromStream: false) else { return }
-            for reply in TestPhone.keep(message, in: state) {
+            for reply in keep(Array(buffer: envelope.data), false) {
                 let buffer = context.channel.allocator.buffer(bytes: reply.serialized())
                 context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
             }
@@ -118,15 +122,11 @@ final class TestPhone: @unchecked Sendable {
     private final class StreamInbox: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = SIPStreamFramer.Frame
         typealias OutboundOut = ByteBuffer
-        let state: NIOLockedValueBox<State>
-        let parser: SIPMessageParser
-        init(state: NIOLockedValueBox<State>, parser: SIPMessageParser) {
-            self.state = state
-            self.parser = parser
-        }
+        let keep: Keeper
+        init(_ keep: @escaping Keeper) { self.keep = keep }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case let .message(bytes) = unwrapInboundIn(data), let message = try? parser.parse(bytes, fromStream: true) else { return }
-            for reply in TestPhone.keep(message, in: state) {
+            guard case let .message(bytes) = unwrapInboundIn(data) else { return }
+            for reply in keep(bytes, true) {
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply.serialized())), promise: nil)
             }
         }
