@@ -36,10 +36,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // epoll, recvmmsg and receive timestamps for the RTP receive path (not in Swift's Glibc module).
+        .target(name: "CMediaSockets"),
         // SDP, RTP/RTCP, G.711, DTMF, WAV, prompts, bridging and stereo recording.
         .target(
             name: "Media",
             dependencies: [
+                "CMediaSockets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

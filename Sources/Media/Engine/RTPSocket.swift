@@ -186,10 +186,13 @@ public final class RTPSocket: Sendable {
             return eventLoop.makeFailedFuture(error)
         }
         return bootstrap
+            // Read in batches by the loop's RTPReadPoller, not by the channel.
+            .channelOption(.autoRead, value: false)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: isRTCP ? nil : descriptor))
+                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: isRTCP ? nil : descriptor,
+                                        polledDescriptor: descriptor))
                 }
             }
             .withBoundSocket(descriptor)
@@ -197,7 +200,8 @@ public final class RTPSocket: Sendable {
         return bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, target: target, descriptor: nil))
+                    try channel.pipeline.syncOperations.addHandler(
+                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: nil, polledDescriptor: nil))
                 }
             }
             .bind(to: address)
@@ -317,27 +321,52 @@ final class LoopConfinedFlag: @unchecked Sendable {
 }
 
 /// Hands each datagram to the socket's closure; errors (ICMP port unreachable and the like) are dropped.
-/// On the RTP channel it also publishes the descriptor while the channel is active.
+/// On the RTP channel it also publishes the descriptor while the channel is active. A socket opened by
+/// ``RTPSocket`` itself is read by its loop's ``RTPReadPoller`` while the channel is active (the channel
+/// reads only if the poller cannot take it).
 private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let isRTCP: Bool
     private let target: DatagramSink
     private let descriptor: CInt?
+    private let polledDescriptor: CInt?
+    #if os(Linux)
+    private var poller: RTPReadPoller?
+    #endif
 
-    init(isRTCP: Bool, target: DatagramSink, descriptor: CInt?) {
+    init(isRTCP: Bool, target: DatagramSink, descriptor: CInt?, polledDescriptor: CInt?) {
         self.isRTCP = isRTCP
         self.target = target
         self.descriptor = descriptor
+        self.polledDescriptor = polledDescriptor
     }
 
     func channelActive(context: ChannelHandlerContext) {
         if let descriptor { target.descriptor = descriptor }
+        #if os(Linux)
+        if let polledDescriptor {
+            do {
+                let poller = try RTPReadPoller.poller(for: context.eventLoop)
+                try poller.add(polledDescriptor, sink: target, onRTCPPort: isRTCP)
+                self.poller = poller
+            } catch {
+                try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+                context.read()
+            }
+        }
+        #endif
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         if descriptor != nil { target.descriptor = -1 }
+        #if os(Linux)
+        if let poller, let polledDescriptor {
+            poller.remove(polledDescriptor, sink: target)
+            self.poller = nil
+        }
+        #endif
         context.fireChannelInactive()
     }
 
