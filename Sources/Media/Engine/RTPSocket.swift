@@ -173,8 +173,8 @@ public final class RTPSocket: Sendable {
                                     target: DatagramSink) -> EventLoopFuture<any Channel> {
         let bootstrap = DatagramBootstrap(group: eventLoop)
             // No SO_REUSEADDR: for UDP on Linux it would let two calls share a port.
-            // One datagram per readiness: a leg gets one packet per 20 ms, and reading on to EAGAIN
-            // would cost a second system call for each (epoll is level-triggered, so nothing waits).
+            // When the channel reads (no RTPReadPoller): one datagram per readiness, as a leg gets one
+            // packet per 20 ms and reading on to EAGAIN would cost a second system call for each.
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
         #if os(Linux)
