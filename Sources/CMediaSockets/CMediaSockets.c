@@ -40,7 +40,7 @@ int cmedia_enable_receive_timestamps(int fd) {
     return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 }
 
-enum { MAX_BATCH = 16 };
+enum { MAX_BATCH = 64 };
 
 int cmedia_receive_batch(int fd, cmedia_datagram *datagrams, unsigned count) {
     struct mmsghdr headers[MAX_BATCH];

@@ -1,4 +1,5 @@
 #if os(Linux)
+import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -21,6 +22,42 @@ import Testing
 
     private func bind(_ loop: any EventLoop, into collector: Collector<RTPDatagram>) async throws -> RTPSocket {
         try await within(.seconds(5), "bind", RTPSocket.bind(on: loop, host: "127.0.0.1", port: 0) { collector.append($0) })
+    }
+
+    @Test func aBatchReadsWhatWaitsUpToItsCapacityAndFlagsCutDatagrams() throws {
+        func udpSocket() throws -> (CInt, SocketAddress) {
+            let fd = socket(AF_INET, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue), 0)
+            try #require(fd >= 0)
+            let any = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
+            try #require(any.withSockAddr { Glibc.bind(fd, $0, socklen_t($1)) } == 0)
+            var storage = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            return (fd, SocketAddress(storage))
+        }
+        let (receiver, receiverAddress) = try udpSocket()
+        let (sender, senderAddress) = try udpSocket()
+        defer { close(receiver); close(sender) }
+        DatagramBatch.enableArrivalStamps(on: receiver)
+        let batch = DatagramBatch(capacity: 2, datagramCapacity: 4)
+        #expect(batch.receive(from: receiver) == 0)
+        let before = NIODeadline.now()
+        for bytes: [UInt8] in [[1, 2, 3], [1, 2, 3, 4, 5, 6], [7]] {
+            _ = bytes.withUnsafeBytes { data in
+                receiverAddress.withSockAddr { sendto(sender, data.baseAddress, data.count, 0, $0, socklen_t($1)) }
+            }
+        }
+        #expect(batch.receive(from: receiver) == 2)
+        #expect(Array(batch.bytes(0)) == [1, 2, 3] && !batch.isTruncated(0))
+        #expect(Array(batch.bytes(1)) == [1, 2, 3, 4] && batch.isTruncated(1))
+        #expect(batch.source(0) == senderAddress)
+        #expect(batch.arrival(0) >= before && batch.arrival(1) <= .now())
+        #expect(batch.receive(from: receiver) == 1)
+        #expect(Array(batch.bytes(0)) == [7])
+        #expect(batch.receive(from: receiver) == 0)
+        #expect(batch.receive(from: -1) == 0)
     }
 
     @Test func datagramsCarryTheKernelsArrivalTimeOnTheMonotonicClock() async throws {

@@ -20,7 +20,7 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     /// How often the sockets are read.
     static let interval = TimeAmount.milliseconds(5)
     /// Datagrams read from one socket per system call.
-    static let batch = 8
+    static let batchSize = 8
     /// Room for one datagram (RTP over Ethernet fits; a longer one is cut and dropped).
     static let datagramCapacity = 2048
     private static let pollers = NIOLockedValueBox<[ObjectIdentifier: RTPReadPoller]>([:])
@@ -31,8 +31,7 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
         let onRTCPPort: Bool
         /// The last source address, built once and reused while datagrams keep coming from it.
         var lastSource: SocketAddress?
-        var lastRawSource = sockaddr_storage()
-        var lastRawLength: socklen_t = 0
+        var lastRawSource: [UInt8] = []
 
         init(sink: DatagramSink, onRTCPPort: Bool) {
             self.sink = sink
@@ -50,27 +49,17 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     private var scheduled: NIOScheduledCallback?
     private var nextDeadline = NIODeadline.now()
     private let allocator = ByteBufferAllocator()
-    private let storage: UnsafeMutableRawPointer
-    private let datagrams: UnsafeMutablePointer<cmedia_datagram>
+    private let batch = DatagramBatch(capacity: RTPReadPoller.batchSize, datagramCapacity: RTPReadPoller.datagramCapacity)
     private let ready: UnsafeMutablePointer<CInt>
     private static let readyCapacity = 256
 
     private init(eventLoop: any EventLoop, epoll: CInt) {
         self.eventLoop = eventLoop
         self.epoll = epoll
-        storage = .allocate(byteCount: Self.batch * Self.datagramCapacity, alignment: 16)
-        datagrams = .allocate(capacity: Self.batch)
         ready = .allocate(capacity: Self.readyCapacity)
-        for i in 0..<Self.batch {
-            datagrams[i] = cmedia_datagram()
-            datagrams[i].bytes = storage + i * Self.datagramCapacity
-            datagrams[i].capacity = Self.datagramCapacity
-        }
     }
 
     deinit {
-        storage.deallocate()
-        datagrams.deallocate()
         ready.deallocate()
     }
 
@@ -96,7 +85,7 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     func add(_ descriptor: CInt, sink: DatagramSink, onRTCPPort: Bool) throws {
         eventLoop.assertInEventLoop()
         precondition(descriptor >= 0 && !isClosed)
-        _ = cmedia_enable_receive_timestamps(descriptor)
+        DatagramBatch.enableArrivalStamps(on: descriptor)
         guard cmedia_epoll_add(epoll, descriptor) == 0 else { throw IOError(errnoCode: errno, reason: "epoll_ctl") }
         let index = Int(descriptor)
         if index >= entries.count { entries.append(contentsOf: repeatElement(nil, count: index + 1 - entries.count)) }
@@ -160,9 +149,6 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     }
 
     private func read(_ readyCount: Int) {
-        let now = NIODeadline.now()
-        let nowNanoseconds = Int64(truncatingIfNeeded: now.uptimeNanoseconds)
-        let monotonicMinusRealtime = nowNanoseconds - cmedia_realtime_nanoseconds()
         for i in 0..<readyCount where !isClosed {
             let descriptor = ready[i]
             let index = Int(descriptor)
@@ -171,49 +157,27 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
                 _ = cmedia_epoll_remove(epoll, descriptor)
                 continue
             }
-            let received = Int(cmedia_receive_batch(descriptor, datagrams, CUnsignedInt(Self.batch)))
-            guard received > 0 else { continue }
+            let received = batch.receive(from: descriptor)
             for j in 0..<received {
                 // A call may close its socket while its datagrams are handed on.
                 guard let onDatagram = entry.sink.onDatagram, entries[index] === entry else { break }
-                let datagram = datagrams[j]
-                guard datagram.truncated == 0, let source = source(of: datagram, for: entry) else { continue }
-                var arrival = now
-                if datagram.realtimeNanoseconds != 0 {
-                    let stamped = datagram.realtimeNanoseconds + monotonicMinusRealtime
-                    // A stamp after now or more than a second back is a clock step: keep the read time.
-                    if stamped <= nowNanoseconds, nowNanoseconds - stamped < 1_000_000_000 {
-                        arrival = NIODeadline.uptimeNanoseconds(UInt64(stamped))
-                    }
-                }
-                let bytes = UnsafeRawBufferPointer(start: datagram.bytes, count: datagram.length)
+                guard !batch.isTruncated(j), let source = source(of: j, for: entry) else { continue }
+                let bytes = batch.bytes(j)
                 var buffer = allocator.buffer(capacity: bytes.count)
                 buffer.writeBytes(bytes)
-                onDatagram(RTPDatagram(data: buffer, source: source, arrival: arrival, onRTCPPort: entry.onRTCPPort))
+                onDatagram(RTPDatagram(data: buffer, source: source, arrival: batch.arrival(j), onRTCPPort: entry.onRTCPPort))
             }
         }
     }
 
-    /// The datagram's source, reusing the entry's last one when the bytes are the same.
-    private func source(of datagram: cmedia_datagram, for entry: Entry) -> SocketAddress? {
-        var raw = datagram.source
-        let length = datagram.sourceLength
-        if let last = entry.lastSource, length == entry.lastRawLength,
-           withUnsafeBytes(of: &raw, { new in withUnsafeBytes(of: &entry.lastRawSource) { memcmp(new.baseAddress!, $0.baseAddress!, Int(length)) == 0 } }) {
+    /// The source of datagram `index` of the batch, reusing the entry's last one when the bytes are the same.
+    private func source(of index: Int, for entry: Entry) -> SocketAddress? {
+        if let last = entry.lastSource, batch.withSource(index, { $0.elementsEqual(entry.lastRawSource) }) {
             return last
         }
-        let address: SocketAddress
-        switch Int32(raw.ss_family) {
-        case AF_INET:
-            address = withUnsafeBytes(of: &raw) { SocketAddress($0.load(as: sockaddr_in.self)) }
-        case AF_INET6:
-            address = withUnsafeBytes(of: &raw) { SocketAddress($0.load(as: sockaddr_in6.self)) }
-        default:
-            return nil
-        }
+        guard let address = batch.source(index) else { return nil }
         entry.lastSource = address
-        entry.lastRawSource = raw
-        entry.lastRawLength = length
+        entry.lastRawSource = batch.withSource(index) { Array($0) }
         return address
     }
 }

@@ -192,6 +192,9 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
     var streams: [GeneratorStream] = []
     /// The generator's one socket, and each stream by the engine port it sends to and hears from.
     var channel: (any Channel)?
+    /// The socket's descriptor, read here in batches with the kernel's arrival stamps (the channel does not read).
+    var descriptor: CInt = -1
+    private let batch = DatagramBatch(capacity: 64)
     var streamOfEnginePort: [Int: Int] = [:]
     var measuring = false
     var stopped = false
@@ -211,11 +214,13 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
 
     func stop() {
         stopped = true
+        descriptor = -1
         if let scheduled { loop.assumeIsolated().cancelScheduledCallback(scheduled) }
     }
 
     func handleScheduledCallback(eventLoop: some EventLoop) {
         guard !stopped else { return }
+        readWaiting()
         var i = slot
         if let channel {
             while i < streams.count {
@@ -238,15 +243,30 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
         scheduled = try? loop.assumeIsolated().scheduleCallback(at: next, handler: self)
     }
 
+    /// Reads everything waiting on the socket (every 2 ms, before the slot's sends). Lateness is judged by
+    /// when each datagram reached the socket (the kernel's stamp), as a capture on the wire would, not by
+    /// when this thread got to it.
+    private func readWaiting() {
+        guard descriptor >= 0 else { return }
+        for _ in 0..<256 {
+            let count = batch.receive(from: descriptor)
+            for j in 0..<count where !batch.isTruncated(j) {
+                // The source port sits at the same offset in sockaddr_in and sockaddr_in6.
+                let port = batch.withSource(j) { raw in raw.count >= 4 ? Int(raw[2]) << 8 | Int(raw[3]) : -1 }
+                received(batch.bytes(j), fromPort: port, at: batch.arrival(j))
+            }
+            if count < batch.capacity { return }
+        }
+    }
+
     /// A datagram back from the engine, on the stream of the port it came from.
-    func received(_ data: ByteBuffer, from source: SocketAddress, at arrival: NIODeadline) {
-        guard let port = source.port, let index = streamOfEnginePort[port] else { return }
+    func received(_ data: UnsafeRawBufferPointer, fromPort port: Int, at arrival: NIODeadline) {
+        guard let index = streamOfEnginePort[port], data.count >= 12 else { return }
+        let b1 = data[1]
+        guard (b1 & 0x7F) < 72 || (b1 & 0x7F) > 76 else { return } // not RTCP
+        let seq = UInt16(data[2]) << 8 | UInt16(data[3])
+        let ts = UInt32(data[4]) << 24 | UInt32(data[5]) << 16 | UInt32(data[6]) << 8 | UInt32(data[7])
         let d = (data: data, arrival: arrival)
-        guard d.data.readableBytes >= 12,
-              let b1: UInt8 = d.data.getInteger(at: d.data.readerIndex + 1),
-              (b1 & 0x7F) < 72 || (b1 & 0x7F) > 76, // not RTCP
-              let seq: UInt16 = d.data.getInteger(at: d.data.readerIndex + 2),
-              let ts: UInt32 = d.data.getInteger(at: d.data.readerIndex + 4) else { return }
         streams[index].received += 1
         guard measuring else { return }
         receivedMeasured += 1
@@ -289,32 +309,29 @@ final class Generator: NIOScheduledCallbackHandler, @unchecked Sendable {
     }
 }
 
-/// Hands the generator's socket's datagrams to the generator.
-final class GeneratorHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let generator: Generator
-    init(generator: Generator) { self.generator = generator }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        generator.received(envelope.data, from: envelope.remoteAddress, at: .now())
-    }
-}
-
-/// Binds the generator's socket on 127.0.0.1: large buffers, batched reads.
+/// Binds the generator's socket on 127.0.0.1 with large buffers: the channel sends (sendmmsg), the generator
+/// reads the descriptor itself (recvmmsg with arrival stamps).
 func bindGenerator(_ generator: Generator) throws -> any Channel {
-    let batch = 64
+    let fd = socket(AF_INET, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+    var size: CInt = 8 << 20
+    _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+    _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<CInt>.size))
+    let address = try SocketAddress(ipAddress: "127.0.0.1", port: 0)
+    let bound = address.withSockAddr { pointer, length in bind(fd, pointer, socklen_t(length)) }
+    guard bound == 0 else {
+        let code = errno
+        close(fd)
+        throw IOError(errnoCode: code, reason: "bind")
+    }
+    DatagramBatch.enableArrivalStamps(on: fd)
     let channel = try DatagramBootstrap(group: generator.loop)
-        .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
-        .channelOption(.socketOption(.so_sndbuf), value: 8 << 20)
-        .channelOption(.datagramVectorReadMessageCount, value: batch)
-        .channelOption(.maxMessagesPerRead, value: 16)
-        .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: batch * 2048))
-        .channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(GeneratorHandler(generator: generator)) }
-        }
-        .bind(host: "127.0.0.1", port: 0).wait()
-    try generator.loop.submit { generator.channel = channel }.wait()
+        .channelOption(.autoRead, value: false)
+        .withBoundSocket(fd).wait()
+    try generator.loop.submit {
+        generator.channel = channel
+        generator.descriptor = fd
+    }.wait()
     return channel
 }
 
