@@ -46,7 +46,7 @@ protocol MediaTickable: AnyObject {
 /// now on the same 20 ms grid. Confined to its loop; registration and removal happen on the loop.
 final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
     static let interval = TimeAmount.milliseconds(20)
-    private static let tickers = NIOLockedValueBox<[ObjectIdentifier: MediaTicker]>([:])
+    private static let tickers = PerEventLoop<MediaTicker>()
 
     let eventLoop: any EventLoop
     private var members: [any MediaTickable] = []
@@ -62,12 +62,7 @@ final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
     /// The ticker of `eventLoop`. Call on that loop.
     static func ticker(for eventLoop: any EventLoop) -> MediaTicker {
         eventLoop.assertInEventLoop()
-        return tickers.withLockedValue { tickers in
-            if let ticker = tickers[ObjectIdentifier(eventLoop)] { return ticker }
-            let ticker = MediaTicker(eventLoop: eventLoop)
-            tickers[ObjectIdentifier(eventLoop)] = ticker
-            return ticker
-        }
+        return tickers.value(for: eventLoop) { MediaTicker(eventLoop: eventLoop) }
     }
 
     /// Starts ticking `member`.
@@ -96,10 +91,7 @@ final class MediaTicker: NIOScheduledCallbackHandler, @unchecked Sendable {
         if members.isEmpty {
             if let scheduled { eventLoop.assumeIsolated().cancelScheduledCallback(scheduled) }
             scheduled = nil
-            let loop = ObjectIdentifier(eventLoop)
-            Self.tickers.withLockedValue { tickers in
-                if tickers[loop] === self { tickers[loop] = nil }
-            }
+            Self.tickers.remove(self, for: eventLoop)
         }
     }
 

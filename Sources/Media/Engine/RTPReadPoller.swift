@@ -1,7 +1,6 @@
 #if os(Linux)
 import CMediaSockets
 import Glibc
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// Reads the RTP sockets of one event loop in batches, every ``interval``, instead of having the loop
@@ -23,7 +22,7 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     static let batchSize = 8
     /// Room for one datagram (RTP over Ethernet fits; a longer one is cut and dropped).
     static let datagramCapacity = 2048
-    private static let pollers = NIOLockedValueBox<[ObjectIdentifier: RTPReadPoller]>([:])
+    private static let pollers = PerEventLoop<RTPReadPoller>()
 
     /// One watched socket.
     private final class Entry {
@@ -66,19 +65,16 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
     /// The poller of `eventLoop`, made on first use. Call on that loop.
     static func poller(for eventLoop: any EventLoop) throws -> RTPReadPoller {
         eventLoop.assertInEventLoop()
-        return try pollers.withLockedValue { pollers in
-            if let poller = pollers[ObjectIdentifier(eventLoop)] { return poller }
+        return try pollers.value(for: eventLoop) {
             let epoll = cmedia_epoll_create()
             guard epoll >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
-            let poller = RTPReadPoller(eventLoop: eventLoop, epoll: epoll)
-            pollers[ObjectIdentifier(eventLoop)] = poller
-            return poller
+            return RTPReadPoller(eventLoop: eventLoop, epoll: epoll)
         }
     }
 
     /// The poller of `eventLoop` if it has one.
     static func existing(on eventLoop: any EventLoop) -> RTPReadPoller? {
-        pollers.withLockedValue { $0[ObjectIdentifier(eventLoop)] }
+        pollers.existing(for: eventLoop)
     }
 
     /// Reads `descriptor` from now on, handing its datagrams to `sink`. Call on the loop.
@@ -110,12 +106,7 @@ final class RTPReadPoller: NIOScheduledCallbackHandler, @unchecked Sendable {
         guard count == 0 else { return }
         if let scheduled { eventLoop.assumeIsolated().cancelScheduledCallback(scheduled) }
         scheduled = nil
-        let loop = ObjectIdentifier(eventLoop)
-        let stillCurrent = Self.pollers.withLockedValue { pollers -> Bool in
-            guard pollers[loop] === self else { return false }
-            pollers[loop] = nil
-            return true
-        }
+        let stillCurrent = Self.pollers.remove(self, for: eventLoop)
         isClosed = true
         if stillCurrent { close(epoll) }
     }

@@ -191,8 +191,7 @@ public final class RTPSocket: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: isRTCP ? nil : descriptor,
-                                        polledDescriptor: descriptor))
+                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: descriptor))
                 }
             }
             .withBoundSocket(descriptor)
@@ -200,8 +199,7 @@ public final class RTPSocket: Sendable {
         return bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        DatagramHandler(isRTCP: isRTCP, target: target, descriptor: nil, polledDescriptor: nil))
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(isRTCP: isRTCP, target: target, descriptor: nil))
                 }
             }
             .bind(to: address)
@@ -321,34 +319,32 @@ final class LoopConfinedFlag: @unchecked Sendable {
 }
 
 /// Hands each datagram to the socket's closure; errors (ICMP port unreachable and the like) are dropped.
-/// On the RTP channel it also publishes the descriptor while the channel is active. A socket opened by
-/// ``RTPSocket`` itself is read by its loop's ``RTPReadPoller`` while the channel is active (the channel
-/// reads only if the poller cannot take it).
+/// A socket whose descriptor is known (opened by ``RTPSocket`` itself) is read by its loop's
+/// ``RTPReadPoller`` while the channel is active (the channel reads only if the poller cannot take it),
+/// and on the RTP channel the descriptor is published for direct sends.
 private final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let isRTCP: Bool
     private let target: DatagramSink
     private let descriptor: CInt?
-    private let polledDescriptor: CInt?
     #if os(Linux)
     private var poller: RTPReadPoller?
     #endif
 
-    init(isRTCP: Bool, target: DatagramSink, descriptor: CInt?, polledDescriptor: CInt?) {
+    init(isRTCP: Bool, target: DatagramSink, descriptor: CInt?) {
         self.isRTCP = isRTCP
         self.target = target
         self.descriptor = descriptor
-        self.polledDescriptor = polledDescriptor
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if let descriptor { target.descriptor = descriptor }
+        if !isRTCP, let descriptor { target.descriptor = descriptor }
         #if os(Linux)
-        if let polledDescriptor {
+        if let descriptor {
             do {
                 let poller = try RTPReadPoller.poller(for: context.eventLoop)
-                try poller.add(polledDescriptor, sink: target, onRTCPPort: isRTCP)
+                try poller.add(descriptor, sink: target, onRTCPPort: isRTCP)
                 self.poller = poller
             } catch {
                 try? context.channel.syncOptions?.setOption(.autoRead, value: true)
@@ -360,10 +356,10 @@ private final class DatagramHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if descriptor != nil { target.descriptor = -1 }
+        if !isRTCP, descriptor != nil { target.descriptor = -1 }
         #if os(Linux)
-        if let poller, let polledDescriptor {
-            poller.remove(polledDescriptor, sink: target)
+        if let poller, let descriptor {
+            poller.remove(descriptor, sink: target)
             self.poller = nil
         }
         #endif

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -49,16 +48,11 @@ final class RecordingWrites: @unchecked Sendable {
     private(set) var jobs = 0
 
     /// Every loop's queue. A queue holds its loop, so a loop's identifier is never reused while it is here.
-    private static let queues = NIOLockedValueBox<[ObjectIdentifier: RecordingWrites]>([:])
+    private static let queues = PerEventLoop<RecordingWrites>()
 
     /// The queue of `eventLoop`, writing on `NIOThreadPool.singleton`.
     static func of(_ eventLoop: any EventLoop) -> RecordingWrites {
-        queues.withLockedValue { queues in
-            if let queue = queues[ObjectIdentifier(eventLoop)] { return queue }
-            let queue = RecordingWrites(eventLoop: eventLoop, pool: .singleton)
-            queues[ObjectIdentifier(eventLoop)] = queue
-            return queue
-        }
+        queues.value(for: eventLoop) { RecordingWrites(eventLoop: eventLoop, pool: .singleton) }
     }
 
     init(eventLoop: any EventLoop, pool: NIOThreadPool) {
